@@ -1,0 +1,44 @@
+// npm run bench:judge [-- --seconds N] [-- PATH...]
+// Decisions per second of the algorithmic judge (log analysis included) over the
+// mock scenarios, on one core (one Node thread). Target: >= 2,000/s.
+import { parseCommandArgs } from '../src/cli/args.js';
+import { judge, DEFAULT_THRESHOLDS } from '../src/judge/judge.js';
+import { analyzeLogs } from '../src/logs/signatures.js';
+import { expandScenarioPaths, loadScenarioFile } from '../src/scenario/load.js';
+
+const { values, positionals } = parseCommandArgs(process.argv.slice(2), { seconds: { type: 'string', default: '3' } });
+const seconds = Number(values.seconds);
+const files = await expandScenarioPaths(positionals.length ? positionals : ['mock-data/scenarios']);
+const scenarios = await Promise.all(files.map(loadScenarioFile));
+if (scenarios.length === 0) throw new Error('no scenarios to benchmark');
+
+const decideOnce = (i: number): string => {
+  const s = scenarios[i % scenarios.length]!;
+  const logs = analyzeLogs(s.logs?.baseline ?? [], s.logs?.canary ?? []);
+  return judge({ step_seconds: s.step_seconds, metrics: s.metrics, logs }, DEFAULT_THRESHOLDS).decision;
+};
+
+// Warm up the JIT, then measure whole passes over the scenario set.
+for (let i = 0; i < scenarios.length * 20; i++) decideOnce(i);
+let decisions = 0;
+let rollbacks = 0;
+const start = process.hrtime.bigint();
+const deadline = start + BigInt(Math.round(seconds * 1e9));
+while (process.hrtime.bigint() < deadline) {
+  for (let i = 0; i < scenarios.length; i++) if (decideOnce(i) === 'ROLLBACK') rollbacks++;
+  decisions += scenarios.length;
+}
+const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+const perSecond = decisions / elapsed;
+console.log(
+  JSON.stringify({
+    scenarios: scenarios.length,
+    decisions,
+    seconds: Number(elapsed.toFixed(3)),
+    decisions_per_second: Math.round(perSecond),
+    mean_microseconds: Number(((elapsed / decisions) * 1e6).toFixed(1)),
+    target_per_second: 2000,
+    meets_target: perSecond >= 2000,
+    rollback_share: Number((rollbacks / decisions).toFixed(3)),
+  }),
+);

@@ -1,0 +1,65 @@
+// npm run --silent evaluate -- PATH...
+// Decides every scenario with the same code the Kestra flow runs and prints one
+// JSON document (the contract in ../shared/scenario-format.md). Invalid files are
+// reported on stderr, counted in summary.invalid, and make the exit code 1.
+import { UsageError, parseCommandArgs } from '../src/cli/args.js';
+import { configOrExit } from '../src/config/env.js';
+import { createChatClientFromSettings, decide } from '../src/decision/decide.js';
+import { summarize, type EvaluatedCase } from '../src/evaluation/summary.js';
+import { createLogger } from '../src/log.js';
+import { ScenarioError, expandScenarioPaths, loadScenarioFile } from '../src/scenario/load.js';
+
+const USAGE = 'usage: npm run --silent evaluate -- PATH... (scenario files, or directories searched for *.json)';
+
+async function main(): Promise<number> {
+  const config = configOrExit();
+  const { positionals } = parseCommandArgs(process.argv.slice(2), {});
+  if (positionals.length === 0) throw new UsageError('no scenario paths given');
+  // stdout carries the result document only; logs go to stderr, quiet unless asked.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const llm = createChatClientFromSettings(config.llm);
+
+  const cases: EvaluatedCase[] = [];
+  let invalid = 0;
+  for (const file of await expandScenarioPaths(positionals)) {
+    let scenario;
+    try {
+      scenario = await loadScenarioFile(file);
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      invalid++;
+      process.stderr.write(`invalid scenario: ${err.message}\n`);
+      continue;
+    }
+    const record = await decide(
+      {
+        deployment: scenario.deployment,
+        step_seconds: scenario.step_seconds,
+        metrics: scenario.metrics,
+        ...(scenario.logs ? { logs: scenario.logs } : {}),
+      },
+      { thresholds: config.judge, logger, ...(llm ? { llm } : {}) },
+    );
+    cases.push({
+      id: scenario.id,
+      decision: record.decision,
+      confidence: record.confidence,
+      decided_by: record.decided_by,
+      ...(scenario.expected ? { expected: scenario.expected } : {}),
+    });
+  }
+  process.stdout.write(`${JSON.stringify({ cases, summary: summarize(cases, invalid) }, null, 2)}\n`);
+  return invalid > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`evaluate failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,169 @@
+// The one place configuration is read: the environment, validated once with zod
+// (in the manner of t3-env). Everything downstream receives typed AppConfig.
+// Every variable is documented in README.md ("Configuration").
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from '../judge/judge.js';
+import type { JudgeThresholds } from '../judge/types.js';
+import { DEFAULT_LLM_SETTINGS, type LlmSettings } from '../llm/settings.js';
+import { RFC1123_LABEL } from '../scenario/schema.js';
+
+export interface AppConfig {
+  llm: LlmSettings;
+  prometheus: { url: string };
+  windows: { baselineMinutes: number; canaryMinutes: number; stepSeconds: number };
+  judge: JudgeThresholds;
+  kube: { context?: string; namespace: string };
+  github: { repository?: string; token?: string; apiUrl: string };
+  trainingDataDir: string;
+  dryRun: boolean;
+  logLevel: string;
+}
+
+/** Variables whose values must never be echoed, even in an error message. */
+const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'TOGETHER_API_KEY', 'GITHUB_TOKEN']);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+/** The default is fed through the schema too, so it is parsed exactly like a value from the environment. */
+const withDefault = <T extends z.ZodType>(schema: T, fallback: string | number) =>
+  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+
+const url = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+const int = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: `expected a whole number (${what})` })
+    .int(`expected a whole number (${what})`)
+    .min(min, `expected at least ${min} (${what})`)
+    .max(max, `expected at most ${max} (${what})`);
+const positive = (what: string, max = Number.MAX_VALUE) =>
+  z.coerce
+    .number({ error: `expected a number (${what})` })
+    .gt(0, `expected a number > 0 (${what})`)
+    .max(max, `expected at most ${max} (${what})`);
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }))
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+/** `error_rate=10,memory_pct=95` → { error_rate: 10, memory_pct: 95 }. */
+const guardrails = z.string().transform((text, ctx) => {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `expected metric=ceiling pairs separated by commas, e.g. "error_rate=10,memory_pct=95"; "${part}" is not one` });
+      return z.NEVER;
+    }
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+});
+
+function formatGuardrails(g: Record<string, number>): string {
+  return Object.entries(g)
+    .map(([metric, ceiling]) => `${metric}=${ceiling}`)
+    .join(',');
+}
+
+const EnvSchema = z.object({
+  LLM_BASE_URL: withDefault(url('an OpenAI-compatible API, e.g. https://api.together.xyz/v1'), DEFAULT_LLM_SETTINGS.baseURL),
+  LLM_MODEL: withDefault(z.string().min(1), DEFAULT_LLM_SETTINGS.model),
+  LLM_API_KEY: optional(z.string().min(8, 'expected an API key (at least 8 characters)')),
+  TOGETHER_API_KEY: optional(z.string().min(8, 'expected an API key (at least 8 characters)')),
+  LLM_TIMEOUT_MS: withDefault(int('milliseconds per LLM request', 100, 600_000), DEFAULT_LLM_SETTINGS.timeoutMs),
+  LLM_MAX_RETRIES: withDefault(int('retries after a failed LLM request', 0, 5), DEFAULT_LLM_SETTINGS.maxRetries),
+  PROMETHEUS_URL: withDefault(url('the Prometheus server'), 'http://127.0.0.1:9090'),
+  BASELINE_WINDOW_MINUTES: withDefault(int('minutes of metrics before the deployment', 1, 24 * 60), 30),
+  CANARY_WINDOW_MINUTES: withDefault(int('minutes of metrics after the deployment', 1, 24 * 60), 10),
+  STEP_SECONDS: withDefault(int('seconds between samples', 1, 3600), 60),
+  JUDGE_ALPHA: withDefault(positive('family-wise significance level', 0.5), DEFAULT_THRESHOLDS.alpha),
+  JUDGE_NOISE_SIGMAS: withDefault(positive('baseline standard deviations a shift must exceed', 100), DEFAULT_THRESHOLDS.noise_sigmas),
+  JUDGE_MIN_SAMPLES: withDefault(int('fewest samples per window', 2, 10_000), DEFAULT_THRESHOLDS.min_samples),
+  JUDGE_GUARDRAILS: withDefault(guardrails, formatGuardrails(DEFAULT_THRESHOLDS.guardrails)),
+  JUDGE_MIN_ERROR_EVENTS: withDefault(int('fewest failed requests before error_rate can fail', 0), DEFAULT_THRESHOLDS.min_error_events),
+  JUDGE_LOG_NEW_ERRORS_MIN: withDefault(int('new error log lines that count as evidence', 1), DEFAULT_THRESHOLDS.log_new_errors_min),
+  KUBE_CONTEXT: optional(z.string().min(1)),
+  KUBE_NAMESPACE: withDefault(z.string().regex(RFC1123_LABEL, 'expected a Kubernetes namespace name (RFC 1123 label)'), 'default'),
+  GITHUB_REPOSITORY: optional(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/repo')),
+  GITHUB_TOKEN: optional(z.string().min(1)),
+  GITHUB_API_URL: withDefault(url('the GitHub REST API'), 'https://api.github.com'),
+  TRAINING_DATA_DIR: withDefault(z.string().min(1), 'training-data'),
+  DRY_RUN: withDefault(bool, 'true'),
+  LOG_LEVEL: withDefault(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
+});
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '?');
+        const raw = env[variable];
+        const got = raw === undefined || SECRET_VARIABLES.has(variable) ? '' : `, got ${JSON.stringify(raw)}`;
+        return { variable, message: `${issue.message}${got}` };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const apiKey = e.LLM_API_KEY ?? e.TOGETHER_API_KEY;
+  return {
+    llm: {
+      baseURL: e.LLM_BASE_URL,
+      model: e.LLM_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      ...(apiKey ? { apiKey } : {}),
+    },
+    prometheus: { url: e.PROMETHEUS_URL },
+    windows: {
+      baselineMinutes: e.BASELINE_WINDOW_MINUTES,
+      canaryMinutes: e.CANARY_WINDOW_MINUTES,
+      stepSeconds: e.STEP_SECONDS,
+    },
+    judge: {
+      ...DEFAULT_THRESHOLDS,
+      alpha: e.JUDGE_ALPHA,
+      noise_sigmas: e.JUDGE_NOISE_SIGMAS,
+      min_samples: e.JUDGE_MIN_SAMPLES,
+      guardrails: e.JUDGE_GUARDRAILS,
+      min_error_events: e.JUDGE_MIN_ERROR_EVENTS,
+      log_new_errors_min: e.JUDGE_LOG_NEW_ERRORS_MIN,
+    },
+    kube: { namespace: e.KUBE_NAMESPACE, ...(e.KUBE_CONTEXT ? { context: e.KUBE_CONTEXT } : {}) },
+    github: {
+      apiUrl: e.GITHUB_API_URL,
+      ...(e.GITHUB_REPOSITORY ? { repository: e.GITHUB_REPOSITORY } : {}),
+      ...(e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN } : {}),
+    },
+    trainingDataDir: e.TRAINING_DATA_DIR,
+    dryRun: e.DRY_RUN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** For command entry points: the config, or one clear message on stderr and exit code 2. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nFix the variable(s) above (see README.md, "Configuration") and run again.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

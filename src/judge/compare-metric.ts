@@ -1,0 +1,313 @@
+// One metric, baseline against canary. Pure: data in, verdict out.
+//
+// A metric fails only when both of these hold, in its bad direction:
+//   1. significance: a Mann-Whitney U test (Kayenta's test) says the canary is
+//      shifted, after a Bonferroni correction over windows and metrics;
+//   2. effect size: the shift of the median exceeds a tolerance, the largest of
+//      the metric's relative and absolute floors, `noise_sigmas` robust standard
+//      deviations of the baseline, and the baseline's own drift between windows
+//      of the same length (so slow wander is not mistaken for a change).
+// Two canary windows are tested: the whole window and its second half (a
+// regression that builds up late, such as a leak, hides in the whole-window
+// median). When the baseline has a significant monotonic trend (Mann-Kendall),
+// the comparison is repeated against the trend extrapolated into the canary and
+// the weaker of the two results is kept: a trend that merely continues across
+// the deploy is not a regression. One-minute series are serially correlated, so
+// the test's variance is inflated by the baseline's lag-1 autocorrelation.
+import { profileFor } from './metric-catalog.js';
+import { formatNumber, formatP } from './format.js';
+import {
+  lag1Autocorrelation,
+  mannWhitney,
+  median,
+  mean,
+  present,
+  robustSigma,
+  trend,
+  varianceInflation,
+  windowDrift,
+  type Alternative,
+} from './stats.js';
+import type { Direction, GuardrailCheck, MetricSeries, MetricVerdict, WindowStats } from './types.js';
+
+export interface CompareOptions {
+  alpha: number;
+  noiseSigmas: number;
+  minSamples: number;
+  /** how many metrics are tested in this decision (Bonferroni across metrics) */
+  metricsTested: number;
+  /** absolute ceiling for the canary, when configured for this metric */
+  guardrail?: number;
+  /** set when the metric must not fail whatever its numbers, with the reason (e.g. too little traffic) */
+  insufficientEvidence?: string;
+  /**
+   * Use the order of the samples (trend, autocorrelation, window drift). On by
+   * default; off, the comparison depends only on the two windows' distributions.
+   */
+  temporal?: boolean;
+}
+
+/** A trend must be this significant (Mann-Kendall) before it is extrapolated. */
+const TREND_P = 0.01;
+/** ...and the baseline this long. */
+const TREND_MIN_SAMPLES = 8;
+
+interface WindowResult {
+  window: 'full' | 'late';
+  p: number;
+  effect: number;
+  shift: number;
+  tolerance: number;
+  trendAdjusted: boolean;
+}
+
+export function windowStats(series: ReadonlyArray<number | null>): WindowStats {
+  const xs = present(series);
+  if (xs.length === 0) return { n: 0, missing: series.length, median: null, mean: null, min: null, max: null };
+  return {
+    n: xs.length,
+    missing: series.length - xs.length,
+    median: median(xs),
+    mean: mean(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+  };
+}
+
+function alternativeFor(direction: Direction): Alternative {
+  return direction === 'increase' ? 'greater' : direction === 'decrease' ? 'less' : 'two-sided';
+}
+
+/** The part of a shift that points in the metric's bad direction (0 when it points the good way). */
+function badPart(shift: number, direction: Direction): number {
+  if (direction === 'increase') return Math.max(0, shift);
+  if (direction === 'decrease') return Math.max(0, -shift);
+  return Math.abs(shift);
+}
+
+/** e³/(1+e³): 0.5 at the tolerance, ~0.9 at twice it; times the confidence the shift is real. */
+function severityOf(pAdjusted: number, effect: number): number {
+  const e3 = effect ** 3;
+  return (1 - pAdjusted) * (Number.isFinite(e3) ? e3 / (1 + e3) : 1);
+}
+
+interface Points {
+  t: number[];
+  v: number[];
+}
+
+function points(series: ReadonlyArray<number | null>, offset: number): Points {
+  const t: number[] = [];
+  const v: number[] = [];
+  series.forEach((x, i) => {
+    if (typeof x === 'number' && Number.isFinite(x)) {
+      t.push(offset + i);
+      v.push(x);
+    }
+  });
+  return { t, v };
+}
+
+function testWindow(
+  base: number[],
+  canary: number[],
+  direction: Direction,
+  floor: number,
+  noiseSigmas: number,
+  inflation: number,
+  temporal: boolean,
+): { p: number; shift: number; tolerance: number; effect: number } {
+  const { p } = mannWhitney(base, canary, alternativeFor(direction), inflation);
+  const shift = median(canary) - median(base);
+  const drift = temporal ? windowDrift(base, canary.length) : 0;
+  const tolerance = Math.max(floor, noiseSigmas * robustSigma(base), drift);
+  return { p, shift, tolerance, effect: badPart(shift, direction) / tolerance };
+}
+
+export function compareMetric(name: string, series: MetricSeries, options: CompareOptions): MetricVerdict {
+  const profile = profileFor(name, series.direction);
+  const direction = profile.direction;
+  const baseline = windowStats(series.baseline);
+  const canary = windowStats(series.canary);
+  const b = points(series.baseline, 0);
+  const c = points(series.canary, series.baseline.length);
+  const unit = series.unit;
+  const common = { metric: name, direction, ...(unit ? { unit } : {}), baseline, canary };
+
+  const guardrail = checkGuardrail(b.v, c.v, options);
+  const temporal = options.temporal ?? true;
+
+  if (b.v.length < options.minSamples || c.v.length < options.minSamples) {
+    const have = `${b.v.length} baseline and ${c.v.length} canary samples (need ${options.minSamples} in each)`;
+    if (guardrail?.breached) {
+      return {
+        ...common,
+        verdict: 'high',
+        shift: null,
+        relative_change: null,
+        tolerance: null,
+        p_value: null,
+        window: 'late',
+        trend_adjusted: false,
+        guardrail,
+        severity: guardrailSeverity(guardrail),
+        reason: `${guardrailSentence(guardrail, unit)}; too few samples for a comparison: ${have}`,
+      };
+    }
+    return {
+      ...common,
+      verdict: 'nodata',
+      shift: null,
+      relative_change: null,
+      tolerance: null,
+      p_value: null,
+      window: null,
+      trend_adjusted: false,
+      ...(guardrail ? { guardrail } : {}),
+      severity: 0,
+      reason: `no data to compare: ${have}`,
+    };
+  }
+
+  const baseMedian = baseline.median!;
+  const floor = Math.max(
+    profile.relativeTolerance * Math.abs(baseMedian),
+    profile.absoluteTolerance,
+    1e-9 * Math.max(1, Math.abs(baseMedian)),
+  );
+
+  // A significant baseline trend is extrapolated, at most one baseline length ahead.
+  const fit = temporal && b.v.length >= TREND_MIN_SAMPLES ? trend(b.t, b.v) : null;
+  const useTrend = fit !== null && fit.p < TREND_P && fit.slope !== 0;
+  const horizon = series.baseline.length * 2;
+  const detrend = (p: Points): number[] =>
+    p.v.map((v, i) => v - fit!.slope * Math.min(p.t[i]!, horizon));
+  const bDetrended = useTrend ? detrend(b) : null;
+  const cDetrended = useTrend ? detrend(c) : null;
+
+  // Serial correlation, measured on the baseline (detrended when a trend is used).
+  const rho = temporal ? lag1Autocorrelation(b.t, useTrend ? bDetrended! : b.v) : 0;
+  const inflation = varianceInflation(rho);
+
+  const windows: Array<{ window: 'full' | 'late'; from: number }> = [{ window: 'full', from: 0 }];
+  if (c.v.length >= 2 * options.minSamples) windows.push({ window: 'late', from: Math.floor(c.v.length / 2) });
+  const comparisons = windows.length * Math.max(1, options.metricsTested);
+
+  const results: WindowResult[] = windows.map(({ window, from }) => {
+    const raw = testWindow(b.v, c.v.slice(from), direction, floor, options.noiseSigmas, inflation, temporal);
+    if (!useTrend) return { window, ...raw, trendAdjusted: false };
+    const adj = testWindow(bDetrended!, cDetrended!.slice(from), direction, floor, options.noiseSigmas, inflation, temporal);
+    // Keep the weaker evidence; shifts in opposite directions cancel.
+    const opposite = Math.sign(raw.shift) !== Math.sign(adj.shift);
+    const weaker = adj.effect < raw.effect ? adj : raw;
+    return {
+      window,
+      p: Math.max(raw.p, adj.p),
+      shift: weaker.shift,
+      tolerance: weaker.tolerance,
+      effect: opposite ? 0 : weaker.effect,
+      trendAdjusted: weaker === adj,
+    };
+  });
+
+  const scored = results.map((r) => {
+    const pAdjusted = Math.min(1, r.p * comparisons);
+    const fails = pAdjusted <= options.alpha && r.effect >= 1;
+    return { ...r, pAdjusted, fails, severity: severityOf(pAdjusted, r.effect) };
+  });
+  const failing = scored.filter((r) => r.fails);
+  const best = (failing.length ? failing : scored).reduce((a, r) => (r.severity > a.severity ? r : a));
+
+  const relative = Math.abs(baseMedian) > 1e-9 ? best.shift / Math.abs(baseMedian) : null;
+  const stats = {
+    shift: best.shift,
+    relative_change: relative,
+    tolerance: best.tolerance,
+    p_value: best.pAdjusted,
+    window: best.window,
+    trend_adjusted: best.trendAdjusted,
+    ...(guardrail ? { guardrail } : {}),
+  };
+  const numbers = describeShift(best, baseMedian, canaryMedianOf(c.v, best.window), unit);
+
+  if (options.insufficientEvidence) {
+    return {
+      ...common,
+      ...stats,
+      verdict: 'pass',
+      severity: Math.min(best.severity, 0.25),
+      reason: `cannot fail: ${options.insufficientEvidence}; ${numbers}`,
+    };
+  }
+  if (guardrail?.breached) {
+    return {
+      ...common,
+      ...stats,
+      verdict: 'high',
+      severity: Math.max(guardrailSeverity(guardrail), best.fails ? best.severity : 0),
+      reason: `${guardrailSentence(guardrail, unit)}; ${numbers}`,
+    };
+  }
+  if (best.fails) {
+    return {
+      ...common,
+      ...stats,
+      verdict: best.shift > 0 ? 'high' : 'low',
+      severity: best.severity,
+      reason: `regressed: ${numbers}`,
+    };
+  }
+  const good = badPart(best.shift, direction) === 0 && Math.abs(best.shift) >= best.tolerance;
+  return {
+    ...common,
+    ...stats,
+    verdict: 'pass',
+    severity: best.severity,
+    reason: good ? `changed in the good direction: ${numbers}` : `no meaningful change: ${numbers}`,
+  };
+}
+
+function canaryMedianOf(canary: number[], window: 'full' | 'late'): number {
+  return median(window === 'late' ? canary.slice(Math.floor(canary.length / 2)) : canary);
+}
+
+function describeShift(
+  r: { shift: number; tolerance: number; pAdjusted: number; window: 'full' | 'late'; trendAdjusted: boolean },
+  baseMedian: number,
+  canaryMedian: number,
+  unit: string | undefined,
+): string {
+  const u = unit ? ` ${unit}` : '';
+  const where = r.window === 'late' ? 'second-half canary median' : 'canary median';
+  const sign = r.shift >= 0 ? '+' : '';
+  const trendNote = r.trendAdjusted ? ', after removing the baseline trend' : '';
+  return (
+    `${where} ${formatNumber(canaryMedian)}${u} vs baseline ${formatNumber(baseMedian)}${u} ` +
+    `(shift ${sign}${formatNumber(r.shift)}, tolerance ${formatNumber(r.tolerance)}, p=${formatP(r.pAdjusted)}${trendNote})`
+  );
+}
+
+/**
+ * The canary's second half (a sustained breach, not a spike or the warm-up)
+ * against the configured ceiling. A ceiling the baseline already broke is not
+ * the deploy's doing and rolling back would not fix it: then only the
+ * statistical comparison speaks.
+ */
+function checkGuardrail(baseline: number[], canary: number[], options: CompareOptions): GuardrailCheck | undefined {
+  if (options.guardrail === undefined || canary.length < 2) return undefined;
+  const limit = options.guardrail;
+  const value = median(canary.slice(Math.floor(canary.length / 2)));
+  const baselineAbove = baseline.length >= options.minSamples && median(baseline) > limit;
+  return { limit, value, breached: value > limit && !baselineAbove && !options.insufficientEvidence };
+}
+
+function guardrailSeverity(g: GuardrailCheck): number {
+  // A configured ceiling is policy: breaching it is decisive; by how much only adds certainty.
+  const ratio = g.limit > 0 ? g.value / g.limit : 2;
+  return Math.max(0.8, Math.min(0.99, 0.5 + 0.5 * Math.tanh(4 * (ratio - 1)) + 0.3));
+}
+
+function guardrailSentence(g: GuardrailCheck, unit: string | undefined): string {
+  const u = unit ? ` ${unit}` : '';
+  return `above its ceiling: second-half canary median ${formatNumber(g.value)}${u} > ${formatNumber(g.limit)}${u}`;
+}

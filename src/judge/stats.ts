@@ -1,0 +1,226 @@
+// Small, dependency-free statistics for the judge. All functions are pure and
+// take plain number arrays with no nulls (callers clean their series first).
+
+/** Finite numbers only, order kept. */
+export function present(series: ReadonlyArray<number | null>): number[] {
+  const out: number[] = [];
+  for (const v of series) if (typeof v === 'number' && Number.isFinite(v)) out.push(v);
+  return out;
+}
+
+export function sortedCopy(xs: ReadonlyArray<number>): Float64Array {
+  return Float64Array.from(xs).sort();
+}
+
+/** Median of an already sorted array. */
+export function medianSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function median(xs: ReadonlyArray<number>): number {
+  return medianSorted(sortedCopy(xs));
+}
+
+export function mean(xs: ReadonlyArray<number>): number {
+  if (xs.length === 0) return Number.NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Linear-interpolated quantile of a sorted array, q in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function stddev(xs: ReadonlyArray<number>): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/**
+ * A robust estimate of the standard deviation: 1.4826·MAD, falling back to the
+ * IQR and then the plain standard deviation when more than half the samples are
+ * identical (counters that are mostly zero, say).
+ */
+export function robustSigma(xs: ReadonlyArray<number>): number {
+  if (xs.length < 2) return 0;
+  const sorted = sortedCopy(xs);
+  const med = medianSorted(sorted);
+  const dev = sortedCopy(xs.map((x) => Math.abs(x - med)));
+  const mad = 1.4826 * medianSorted(dev);
+  if (mad > 0) return mad;
+  const iqr = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
+  if (iqr > 0) return iqr;
+  return stddev(xs);
+}
+
+/** Standard normal upper tail P(Z > z), accurate to ~1e-7 (Abramowitz & Stegun 7.1.26 on erfc). */
+export function normalUpperTail(z: number): number {
+  if (z < 0) return 1 - normalUpperTail(-z);
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return 0.5 * poly * Math.exp(-x * x);
+}
+
+export type Alternative = 'greater' | 'less' | 'two-sided';
+
+export interface RankTest {
+  /** U statistic of the second sample (canary): the number of (x, y) pairs with y > x, ties counting half */
+  u: number;
+  /** common-language effect size U / (nx·ny): P(canary sample > baseline sample) */
+  cles: number;
+  p: number;
+}
+
+/**
+ * Mann-Whitney U test of y (canary) against x (baseline), as Spinnaker Kayenta's
+ * judge uses: normal approximation with tie and continuity corrections.
+ * 'greater' tests whether y tends to be larger than x.
+ */
+export function mannWhitney(
+  x: ReadonlyArray<number>,
+  y: ReadonlyArray<number>,
+  alternative: Alternative,
+  /** (1+ρ)/(1−ρ) for serially correlated samples (see lag1Autocorrelation); 1 for independent ones */
+  varianceInflation = 1,
+): RankTest {
+  const nx = x.length;
+  const ny = y.length;
+  if (nx === 0 || ny === 0) return { u: Number.NaN, cles: Number.NaN, p: 1 };
+  const n = nx + ny;
+  // Sort indices of the pooled sample; indices >= nx belong to y.
+  const values = new Float64Array(n);
+  for (let i = 0; i < nx; i++) values[i] = x[i]!;
+  for (let j = 0; j < ny; j++) values[nx + j] = y[j]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+
+  let rankSumY = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
+    const avgRank = (i + j + 2) / 2; // ranks are 1-based
+    const t = j - i + 1;
+    if (t > 1) tieTerm += t * t * t - t;
+    for (let k = i; k <= j; k++) if (order[k]! >= nx) rankSumY += avgRank;
+    i = j + 1;
+  }
+  const u = rankSumY - (ny * (ny + 1)) / 2;
+  const mu = (nx * ny) / 2;
+  const variance = ((nx * ny) / 12) * (n + 1 - tieTerm / (n * (n - 1))) * Math.max(1, varianceInflation);
+  const cles = u / (nx * ny);
+  if (!(variance > 0)) return { u, cles, p: 1 };
+  const sd = Math.sqrt(variance);
+  const upper = normalUpperTail((u - mu - 0.5) / sd); // P(U >= u) under H0
+  const lower = 1 - normalUpperTail((u - mu + 0.5) / sd); // P(U <= u) under H0
+  let p: number;
+  if (alternative === 'greater') p = upper;
+  else if (alternative === 'less') p = lower;
+  else p = Math.min(1, 2 * Math.min(upper, lower));
+  return { u, cles, p: Math.min(1, Math.max(0, p)) };
+}
+
+export interface TrendFit {
+  /** Theil-Sen slope per sample step */
+  slope: number;
+  /** Theil-Sen intercept at t = 0 */
+  intercept: number;
+  /** Mann-Kendall two-sided p-value for a monotonic trend */
+  p: number;
+}
+
+/**
+ * Theil-Sen line and Mann-Kendall trend test over samples at the given time
+ * indices (gaps from missing samples keep their true position in time).
+ */
+export function trend(t: ReadonlyArray<number>, v: ReadonlyArray<number>): TrendFit {
+  const n = v.length;
+  if (n < 3) return { slope: 0, intercept: n ? median(v) : 0, p: 1 };
+  const slopes: number[] = [];
+  let s = 0;
+  for (let i = 0; i < n - 1; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dv = v[j]! - v[i]!;
+      s += Math.sign(dv);
+      const dt = t[j]! - t[i]!;
+      if (dt !== 0) slopes.push(dv / dt);
+    }
+  }
+  const slope = slopes.length ? median(slopes) : 0;
+  const intercept = median(v.map((vi, i) => vi - slope * t[i]!));
+  const variance = (n * (n - 1) * (2 * n + 5)) / 18;
+  const z = s === 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(variance);
+  const p = Math.min(1, 2 * normalUpperTail(Math.abs(z)));
+  return { slope, intercept, p };
+}
+
+/**
+ * How far a window median wanders from the overall median when nothing changes:
+ * the largest |median(window) − median(xs)| over every run of `len` consecutive
+ * samples. It measures the series' own slow drift (autocorrelation), which an
+ * i.i.d. test would mistake for a shift.
+ */
+export function windowDrift(xs: ReadonlyArray<number>, len: number): number {
+  const n = xs.length;
+  if (len < 1 || n < 2 * len) return 0;
+  const center = median(xs);
+  let worst = 0;
+  const buf = new Float64Array(len);
+  for (let start = 0; start + len <= n; start++) {
+    for (let k = 0; k < len; k++) buf[k] = xs[start + k]!;
+    buf.sort();
+    const d = Math.abs(medianSorted(buf) - center);
+    if (d > worst) worst = d;
+  }
+  return worst;
+}
+
+/**
+ * Lag-1 autocorrelation of consecutive samples (pairs whose time indices differ
+ * by one), clamped to [0, 0.95]; 0 when there are fewer than 8 such pairs or no
+ * variation. One-minute KPI series are rarely independent: a slowly wandering
+ * metric makes an i.i.d. test far too sure of itself. For an AR(1) series the
+ * variance of a rank statistic grows by about (1+ρ)/(1−ρ).
+ */
+export function lag1Autocorrelation(t: ReadonlyArray<number>, v: ReadonlyArray<number>): number {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 1; i < v.length; i++) {
+    if (t[i]! - t[i - 1]! === 1) {
+      a.push(v[i - 1]!);
+      b.push(v[i]!);
+    }
+  }
+  if (a.length < 8) return 0;
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  if (saa === 0 || sbb === 0) return 0;
+  return Math.min(0.95, Math.max(0, sab / Math.sqrt(saa * sbb)));
+}
+
+export function varianceInflation(rho: number): number {
+  return (1 + rho) / (1 - rho);
+}

@@ -1,0 +1,89 @@
+// Reading scenario files: every error names the file and the JSON path at fault.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { ScenarioSchema, type Scenario } from './schema.js';
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** `$.metrics.error_rate.baseline[3]` from a zod issue path. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`).join('; ');
+}
+
+/** Validates an already-parsed JSON value; `file` only labels the error. */
+export function parseScenario(value: unknown, file: string): Scenario {
+  const result = ScenarioSchema.safeParse(value);
+  if (!result.success) throw new ScenarioError(file, formatIssues(result.error));
+  return result.data;
+}
+
+export function parseScenarioText(text: string, file: string): Scenario {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  return parseScenario(value, file);
+}
+
+export async function loadScenarioFile(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseScenarioText(text, file);
+}
+
+/**
+ * Expands the command-line paths: a file stays as it is, a directory gives every
+ * `*.json` below it (recursively, sorted so output order is stable).
+ */
+export async function expandScenarioPaths(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      out.push(p); // reported as unreadable by loadScenarioFile
+      continue;
+    }
+    if (info.isDirectory()) out.push(...(await jsonFilesBelow(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function jsonFilesBelow(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await jsonFilesBelow(full)));
+    else if (entry.isFile() && entry.name.endsWith('.json')) files.push(full);
+  }
+  return files;
+}
