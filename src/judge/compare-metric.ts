@@ -108,19 +108,29 @@ function points(series: ReadonlyArray<number | null>, offset: number): Points {
   return { t, v };
 }
 
+/** What a window comparison needs of the baseline, computed once per baseline variant. */
+interface BaselineView {
+  values: number[];
+  median: number;
+  /** floor and noise part of the tolerance */
+  tolerance: number;
+  temporal: boolean;
+}
+
+function baselineView(values: number[], floor: number, noiseSigmas: number, temporal: boolean): BaselineView {
+  return { values, median: median(values), tolerance: Math.max(floor, noiseSigmas * robustSigma(values)), temporal };
+}
+
 function testWindow(
-  base: number[],
+  base: BaselineView,
   canary: number[],
   direction: Direction,
-  floor: number,
-  noiseSigmas: number,
   inflation: number,
-  temporal: boolean,
 ): { p: number; shift: number; tolerance: number; effect: number } {
-  const { p } = mannWhitney(base, canary, alternativeFor(direction), inflation);
-  const shift = median(canary) - median(base);
-  const drift = temporal ? windowDrift(base, canary.length) : 0;
-  const tolerance = Math.max(floor, noiseSigmas * robustSigma(base), drift);
+  const { p } = mannWhitney(base.values, canary, alternativeFor(direction), inflation);
+  const shift = median(canary) - base.median;
+  const drift = base.temporal ? windowDrift(base.values, canary.length) : 0;
+  const tolerance = Math.max(base.tolerance, drift);
   return { p, shift, tolerance, effect: badPart(shift, direction) / tolerance };
 }
 
@@ -177,7 +187,7 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
   );
 
   // A significant baseline trend is extrapolated, at most one baseline length ahead.
-  const fit = temporal && b.v.length >= TREND_MIN_SAMPLES ? trend(b.t, b.v) : null;
+  const fit = temporal && b.v.length >= TREND_MIN_SAMPLES ? trend(b.t, b.v, TREND_P) : null;
   const useTrend = fit !== null && fit.p < TREND_P && fit.slope !== 0;
   const horizon = series.baseline.length * 2;
   const detrend = (p: Points): number[] =>
@@ -193,10 +203,12 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
   if (c.v.length >= 2 * options.minSamples) windows.push({ window: 'late', from: Math.floor(c.v.length / 2) });
   const comparisons = windows.length * Math.max(1, options.metricsTested);
 
+  const rawBase = baselineView(b.v, floor, options.noiseSigmas, temporal);
+  const adjBase = useTrend ? baselineView(bDetrended!, floor, options.noiseSigmas, temporal) : null;
   const results: WindowResult[] = windows.map(({ window, from }) => {
-    const raw = testWindow(b.v, c.v.slice(from), direction, floor, options.noiseSigmas, inflation, temporal);
+    const raw = testWindow(rawBase, c.v.slice(from), direction, inflation);
     if (!useTrend) return { window, ...raw, trendAdjusted: false };
-    const adj = testWindow(bDetrended!, cDetrended!.slice(from), direction, floor, options.noiseSigmas, inflation, temporal);
+    const adj = testWindow(adjBase!, cDetrended!.slice(from), direction, inflation);
     // Keep the weaker evidence; shifts in opposite directions cancel.
     const opposite = Math.sign(raw.shift) !== Math.sign(adj.shift);
     const weaker = adj.effect < raw.effect ? adj : raw;

@@ -20,6 +20,44 @@ export function medianSorted(sorted: ArrayLike<number>): number {
   return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Median by quickselect, O(n), reordering `a`. */
+export function medianInPlace(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return Number.NaN;
+  const hi = select(a, n >> 1);
+  if (n % 2 === 1) return hi;
+  // the lower middle is the largest value left of position n/2 after selection
+  let lo = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (a[i]! > lo) lo = a[i]!;
+  return (lo + hi) / 2;
+}
+
+/** Hoare's selection: afterwards a[k] holds the k-th smallest, smaller values left of it. */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const pivot = a[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k]!;
+}
+
 export function median(xs: ReadonlyArray<number>): number {
   return medianSorted(sortedCopy(xs));
 }
@@ -101,24 +139,32 @@ export function mannWhitney(
   const ny = y.length;
   if (nx === 0 || ny === 0) return { u: Number.NaN, cles: Number.NaN, p: 1 };
   const n = nx + ny;
-  // Sort indices of the pooled sample; indices >= nx belong to y.
-  const values = new Float64Array(n);
-  for (let i = 0; i < nx; i++) values[i] = x[i]!;
-  for (let j = 0; j < ny; j++) values[nx + j] = y[j]!;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]!);
-
+  // Sort each sample (native typed-array sort), then walk both in step to assign
+  // average ranks to runs of tied values.
+  const xs = sortedCopy(x);
+  const ys = sortedCopy(y);
   let rankSumY = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
-    const avgRank = (i + j + 2) / 2; // ranks are 1-based
-    const t = j - i + 1;
+  let i = 0;
+  let j = 0;
+  let rank = 0; // ranks assigned so far
+  while (i < nx || j < ny) {
+    const v = j >= ny || (i < nx && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
+    let cx = 0;
+    let cy = 0;
+    while (i < nx && xs[i] === v) {
+      i++;
+      cx++;
+    }
+    while (j < ny && ys[j] === v) {
+      j++;
+      cy++;
+    }
+    const t = cx + cy;
+    const avgRank = rank + (t + 1) / 2;
+    rankSumY += cy * avgRank;
     if (t > 1) tieTerm += t * t * t - t;
-    for (let k = i; k <= j; k++) if (order[k]! >= nx) rankSumY += avgRank;
-    i = j + 1;
+    rank += t;
   }
   const u = rankSumY - (ny * (ny + 1)) / 2;
   const mu = (nx * ny) / 2;
@@ -146,26 +192,33 @@ export interface TrendFit {
 
 /**
  * Theil-Sen line and Mann-Kendall trend test over samples at the given time
- * indices (gaps from missing samples keep their true position in time).
+ * indices (gaps from missing samples keep their true position in time). With
+ * `maxP`, the line is only fitted when the trend's p-value is at most that
+ * (otherwise slope 0).
  */
-export function trend(t: ReadonlyArray<number>, v: ReadonlyArray<number>): TrendFit {
+export function trend(t: ReadonlyArray<number>, v: ReadonlyArray<number>, maxP = 1): TrendFit {
   const n = v.length;
   if (n < 3) return { slope: 0, intercept: n ? median(v) : 0, p: 1 };
-  const slopes: number[] = [];
+  // Mann-Kendall first: it is cheap, and the slope is only needed for a real trend.
   let s = 0;
   for (let i = 0; i < n - 1; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dv = v[j]! - v[i]!;
-      s += Math.sign(dv);
-      const dt = t[j]! - t[i]!;
-      if (dt !== 0) slopes.push(dv / dt);
-    }
+    const vi = v[i]!;
+    for (let j = i + 1; j < n; j++) s += v[j]! > vi ? 1 : v[j]! < vi ? -1 : 0;
   }
-  const slope = slopes.length ? median(slopes) : 0;
-  const intercept = median(v.map((vi, i) => vi - slope * t[i]!));
   const variance = (n * (n - 1) * (2 * n + 5)) / 18;
   const z = s === 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(variance);
   const p = Math.min(1, 2 * normalUpperTail(Math.abs(z)));
+  if (p > maxP) return { slope: 0, intercept: median(v), p };
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let m = 0;
+  for (let i = 0; i < n - 1; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dt = t[j]! - t[i]!;
+      if (dt !== 0) slopes[m++] = (v[j]! - v[i]!) / dt;
+    }
+  }
+  const slope = m ? medianInPlace(slopes.subarray(0, m)) : 0;
+  const intercept = median(v.map((vi, i) => vi - slope * t[i]!));
   return { slope, intercept, p };
 }
 
@@ -179,15 +232,36 @@ export function windowDrift(xs: ReadonlyArray<number>, len: number): number {
   const n = xs.length;
   if (len < 1 || n < 2 * len) return 0;
   const center = median(xs);
-  let worst = 0;
-  const buf = new Float64Array(len);
-  for (let start = 0; start + len <= n; start++) {
-    for (let k = 0; k < len; k++) buf[k] = xs[start + k]!;
-    buf.sort();
-    const d = Math.abs(medianSorted(buf) - center);
+  // A sorted copy of the sliding window, updated in O(len) per step.
+  const win = sortedCopy(xs.slice(0, len));
+  let worst = Math.abs(medianSorted(win) - center);
+  for (let start = 1; start + len <= n; start++) {
+    const out = xs[start - 1]!;
+    const inc = xs[start + len - 1]!;
+    let k = lowerBound(win, out);
+    // remove `out` at k, then insert `inc` keeping order
+    for (; k < len - 1; k++) win[k] = win[k + 1]!;
+    let pos = len - 1;
+    while (pos > 0 && win[pos - 1]! > inc) {
+      win[pos] = win[pos - 1]!;
+      pos--;
+    }
+    win[pos] = inc;
+    const d = Math.abs(medianSorted(win) - center);
     if (d > worst) worst = d;
   }
   return worst;
+}
+
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

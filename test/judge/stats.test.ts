@@ -54,3 +54,16 @@ describe('robust statistics', () => {
     expect(windowDrift(wander, 5)).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe('medianInPlace (quickselect)', () => {
+  it('agrees with the sorting median on random arrays, odd and even, with ties', async () => {
+    const { medianInPlace } = await import('../../src/judge/stats.js');
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(rand() * 60);
+      const xs = Array.from({ length: n }, () => Math.floor(rand() * 10) / (1 + Math.floor(rand() * 3)));
+      expect(medianInPlace(Float64Array.from(xs))).toBe(median(xs));
+    }
+  });
+});
