@@ -20,7 +20,8 @@ import type { JudgeInput, JudgeResult, JudgeThresholds, LogEvidence, MetricVerdi
 
 export const DEFAULT_THRESHOLDS: JudgeThresholds = {
   alpha: 0.05,
-  noise_sigmas: 2,
+  // 2.5: the canary median must sit beyond ~99% of the baseline samples
+  noise_sigmas: 2.5,
   min_samples: 3,
   guardrails: { error_rate: 10, memory_pct: 95 },
   min_error_events: 5,
