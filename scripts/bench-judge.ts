@@ -9,7 +9,7 @@ import { expandScenarioPaths, loadScenarioFile } from '../src/scenario/load.js';
 const { values, positionals } = parseCommandArgs(process.argv.slice(2), { seconds: { type: 'string', default: '3' } });
 const seconds = Number(values.seconds);
 const files = await expandScenarioPaths(positionals.length ? positionals : ['mock-data/scenarios']);
-const scenarios = await Promise.all(files.map(loadScenarioFile));
+const scenarios = await Promise.all(files.map((f) => loadScenarioFile(f)));
 if (scenarios.length === 0) throw new Error('no scenarios to benchmark');
 
 const decideOnce = (i: number): string => {

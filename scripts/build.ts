@@ -2,14 +2,16 @@
 // dist/tasks/<name>.mjs — one self-contained file each, run by Kestra with plain
 // `node` (no node_modules next to it). `--outdir DIR` builds elsewhere (tests).
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 
+const TASKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'tasks');
+
 export async function buildTasks(outdir: string): Promise<string[]> {
-  const entries = readdirSync('tasks')
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join('tasks', f));
+  const names = readdirSync(TASKS_DIR).filter((f) => f.endsWith('.ts'));
+  const entries = names.map((f) => join(TASKS_DIR, f));
   await build({
     entryPoints: entries,
     outdir,
@@ -25,7 +27,7 @@ export async function buildTasks(outdir: string): Promise<string[]> {
     // Bundled CommonJS dependencies still call require() for Node built-ins.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  return entries.map((e) => join(outdir, e.replace(/^tasks\//, '').replace(/\.ts$/, '.mjs')));
+  return names.map((f) => join(outdir, f.replace(/\.ts$/, '.mjs')));
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   for (const file of await expandScenarioPaths(positionals)) {
     let scenario;
     try {
-      scenario = await loadScenarioFile(file);
+      scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       invalid++;

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     json: { type: 'boolean', default: false },
   });
   const file = resolveScenario(values.scenario ?? DEFAULT_SCENARIO);
-  const scenario = await loadScenarioFile(file);
+  const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : values.json ? 'warn' : 'info' });
   const llm = createChatClientFromSettings(config.llm);
   const report = await runLoop(scenario, {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const file = process.env.SCENARIO_FILE;
   if (!file) throw new Error('SCENARIO_FILE is not set: give the path of the deployment scenario JSON to decide');
   const out = process.env.DECISION_FILE || 'decision.json';
-  const scenario = await loadScenarioFile(file);
+  const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const llm = createChatClientFromSettings(config.llm);
   const record = await decide(
     {

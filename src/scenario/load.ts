@@ -29,31 +29,43 @@ export function formatIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`).join('; ');
 }
 
+export interface LoadOptions {
+  /** the namespace of a deployment that names none (KUBE_NAMESPACE); the format's default is "default" */
+  defaultNamespace?: string;
+}
+
+function withDefaultNamespace(value: unknown, namespace: string | undefined): unknown {
+  if (!namespace || typeof value !== 'object' || value === null) return value;
+  const deployment = (value as { deployment?: unknown }).deployment;
+  if (typeof deployment !== 'object' || deployment === null || 'namespace' in deployment) return value;
+  return { ...value, deployment: { ...deployment, namespace } };
+}
+
 /** Validates an already-parsed JSON value; `file` only labels the error. */
-export function parseScenario(value: unknown, file: string): Scenario {
-  const result = ScenarioSchema.safeParse(value);
+export function parseScenario(value: unknown, file: string, options: LoadOptions = {}): Scenario {
+  const result = ScenarioSchema.safeParse(withDefaultNamespace(value, options.defaultNamespace));
   if (!result.success) throw new ScenarioError(file, formatIssues(result.error));
   return result.data;
 }
 
-export function parseScenarioText(text: string, file: string): Scenario {
+export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): Scenario {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     throw new ScenarioError(file, `not valid JSON (${(err as Error).message})`);
   }
-  return parseScenario(value, file);
+  return parseScenario(value, file, options);
 }
 
-export async function loadScenarioFile(file: string): Promise<Scenario> {
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ScenarioError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseScenarioText(text, file);
+  return parseScenarioText(text, file, options);
 }
 
 /**
