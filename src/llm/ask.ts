@@ -25,7 +25,8 @@ export async function askLlm(
     return { status: 'failed', reason: describeLlmError(error), latency_ms: latency(), model: client.model };
   }
   const latency_ms = latency();
-  const parsed = parseLlmAnswer(text);
+  // The answer is stored, shown and logged: token-shaped strings never survive it.
+  const parsed = parseLlmAnswer(redactSecrets(text));
   if (!parsed.ok) {
     return { status: 'failed', reason: `invalid LLM answer: ${parsed.reason}`, latency_ms, model: client.model };
   }

@@ -186,7 +186,8 @@ export function createOpenAiChatClient(settings: LlmSettings): ChatClient {
       const finish = choice?.finish_reason ?? 'no choice';
       throw new LlmRequestError('empty', `LLM answer has no content (finish_reason: ${finish})`);
     }
-    return content;
+    // A model (or a proxy) that echoes the key back must not carry it any further.
+    return settings.apiKey ? redactValue(settings.apiKey)(content) : content;
   }
 
   return {
