@@ -1,0 +1,113 @@
+// Kestra task: collect one deployment's metrics into a scenario-format JSON file,
+// which the decide task reads as SCENARIO_FILE.
+//
+// Inputs (environment):
+//   SOURCE          prometheus (default) | mock
+//   SCENARIO        source=mock: the name of a file in MOCK_DATA_DIR (e.g. memory-leak-payment);
+//                   its metrics and logs are used as they are
+//   MOCK_DATA_DIR   source=mock: where the mock scenarios live (default mock-data/scenarios)
+//   DEPLOYMENT_ID, SERVICE, NAMESPACE, VERSION, PREVIOUS_VERSION, DEPLOYED_AT
+//                   the deployment (src/task-io/deployment-env.ts); required for
+//                   source=prometheus; with source=mock and no DEPLOYMENT_ID the mock
+//                   scenario's own deployment is used
+//   PROMETHEUS_URL, BASELINE_WINDOW_MINUTES, CANARY_WINDOW_MINUTES, STEP_SECONDS
+//                   the configuration in README.md
+//   PROMETHEUS_TIMEOUT_MS  per Prometheus request (default 10000)
+//   PROMQL_<METRIC>, PROMQL_EXTRA  query overrides and custom KPIs (src/collect/promql.ts)
+//   OUTPUT_FILE     where to write the scenario JSON (default scenario.json; list it in
+//                   the Kestra task's outputFiles)
+// Outputs (Kestra): scenario_file, metrics (names), samples ({metric: {baseline, canary}}
+//   counts of non-null samples), no_data (metrics without a single sample).
+// Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
+import { writeFile } from 'node:fs/promises';
+import Kestra from '@kestra-io/libs';
+import { readMockScenario, DEFAULT_MOCK_DIR } from '../src/collect/mock-source.js';
+import { collectMetrics, createPrometheusClient, metricsWithoutData, type CollectedMetrics } from '../src/collect/prometheus.js';
+import { templatesFromEnv } from '../src/collect/promql.js';
+import { configOrExit } from '../src/config/env.js';
+import { createLogger, forDeployment } from '../src/log.js';
+import { formatIssues } from '../src/scenario/load.js';
+import { ScenarioSchema, type Deployment, type ScenarioInput } from '../src/scenario/schema.js';
+import { readDeploymentEnv } from '../src/task-io/deployment-env.js';
+
+/** A scenario id ([a-z0-9._-]+) from a deployment id. */
+function scenarioId(deploymentId: string): string {
+  const id = deploymentId
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return id || 'deployment';
+}
+
+function timeoutFromEnv(): number {
+  const raw = process.env.PROMETHEUS_TIMEOUT_MS?.trim();
+  if (!raw) return 10_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 600_000) {
+    throw new Error(`PROMETHEUS_TIMEOUT_MS: expected a whole number of milliseconds between 100 and 600000, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const source = (process.env.SOURCE?.trim() || 'prometheus').toLowerCase();
+  if (source !== 'prometheus' && source !== 'mock') throw new Error(`SOURCE: expected prometheus or mock, got ${JSON.stringify(source)}`);
+  const out = process.env.OUTPUT_FILE?.trim() || 'scenario.json';
+
+  let deployment: Deployment;
+  let stepSeconds: number;
+  let metrics: CollectedMetrics;
+  let logs: { baseline: string[]; canary: string[] } | undefined;
+  let description: string;
+
+  if (source === 'mock') {
+    const name = process.env.SCENARIO?.trim();
+    if (!name) throw new Error('SCENARIO is not set: with SOURCE=mock give the name of a mock scenario, e.g. memory-leak-payment');
+    const mock = await readMockScenario(name, process.env.MOCK_DATA_DIR?.trim() || DEFAULT_MOCK_DIR);
+    deployment = process.env.DEPLOYMENT_ID?.trim() ? readDeploymentEnv().deployment : mock.deployment;
+    stepSeconds = mock.step_seconds;
+    metrics = mock.metrics;
+    logs = mock.logs;
+    description = `mock metrics and logs from ${name}`;
+  } else {
+    const input = readDeploymentEnv();
+    deployment = input.deployment;
+    stepSeconds = config.windows.stepSeconds;
+    const templates = templatesFromEnv();
+    const client = createPrometheusClient(config.prometheus.url, { timeoutMs: timeoutFromEnv() });
+    metrics = await collectMetrics(deployment, input.deployedAt, config.windows, client, templates);
+    description = `collected from Prometheus at ${config.prometheus.url} around the deployment at ${input.deployedAt.toISOString()} (baseline ${config.windows.baselineMinutes} min, canary ${config.windows.canaryMinutes} min)`;
+  }
+
+  const scenario: ScenarioInput = {
+    id: scenarioId(deployment.deployment_id),
+    description,
+    deployment,
+    step_seconds: stepSeconds,
+    metrics,
+    ...(logs ? { logs } : {}),
+  };
+  const checked = ScenarioSchema.safeParse(scenario);
+  if (!checked.success) throw new Error(`the collected scenario is not valid: ${formatIssues(checked.error)}`);
+  await writeFile(out, `${JSON.stringify(checked.data, null, 2)}\n`);
+
+  const noData = metricsWithoutData(metrics);
+  const samples = Object.fromEntries(
+    Object.entries(metrics).map(([name, m]) => [
+      name,
+      { baseline: m.baseline.filter((v) => v !== null).length, canary: m.canary.filter((v) => v !== null).length },
+    ]),
+  );
+  forDeployment(createLogger({ level: config.logLevel, fd: 1 }), deployment.deployment_id).info(
+    { event: 'metrics_collected', source, file: out, metrics: Object.keys(metrics), no_data: noData },
+    'metrics collected',
+  );
+  Kestra.outputs({ scenario_file: out, metrics: Object.keys(metrics), samples, no_data: noData });
+}
+
+main().catch((err) => {
+  process.stderr.write(`collect-metrics failed: ${String((err as Error).message ?? err).replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(1);
+});
