@@ -38,6 +38,24 @@ const SCRUBBED = [
   'LOG_LEVEL',
   'SCENARIO_FILE',
   'DECISION_FILE',
+  'DEPLOYMENT_ID',
+  'SERVICE',
+  'NAMESPACE',
+  'VERSION',
+  'PREVIOUS_VERSION',
+  'DEPLOYED_AT',
+  'SOURCE',
+  'SCENARIO',
+  'MOCK_DATA_DIR',
+  'OUTPUT_FILE',
+  'PROMETHEUS_TIMEOUT_MS',
+  'PROMQL_EXTRA',
+  'LOKI_URL',
+  'GITOPS_MANIFEST_PATH',
+  'GITHUB_BASE_BRANCH',
+  'PR_LABELS',
+  'ROLLOUT_TIMEOUT_SECONDS',
+  'KUBECONFIG',
   'NODE_PATH',
   'NODE_OPTIONS',
 ];
@@ -52,6 +70,7 @@ export function commandEnv(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SCRUBBED) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('PROMQL_')) delete env[name];
   env.TRAINING_DATA_DIR = trainingDataDir;
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];
