@@ -11,7 +11,14 @@ export interface RollbackTarget {
   timeoutSeconds?: number;
 }
 
+/** What a step is for, so a runner can tell which one failed and fill in the revision. */
+export type RollbackStepKind = 'find-revision' | 'undo' | 'status' | 'verify';
+
+/** The placeholder `--to-revision` carries until the revision is resolved from the ReplicaSets. */
+export const TO_REVISION_PLACEHOLDER = (version: string) => `<revision of ${version}>`;
+
 export interface RollbackStep {
+  step: RollbackStepKind;
   purpose: string;
   argv: string[];
 }
@@ -41,14 +48,20 @@ export function planRollback(target: RollbackTarget): RollbackStep[] {
     ...(target.previous_version
       ? [
           {
+            step: 'find-revision' as const,
             purpose: `find the revision whose image is tagged ${target.previous_version}`,
             argv: [...base, 'get', 'replicasets', '-o', 'json'],
           },
-          { purpose: `roll back to that revision`, argv: [...undo, '--to-revision=<revision of ' + target.previous_version + '>'] },
+          {
+            step: 'undo' as const,
+            purpose: `roll back to that revision`,
+            argv: [...undo, `--to-revision=${TO_REVISION_PLACEHOLDER(target.previous_version)}`],
+          },
         ]
-      : [{ purpose: 'roll back to the previous revision', argv: undo }]),
-    { purpose: 'wait for the rollout to finish', argv: [...base, 'rollout', 'status', deployment, `--timeout=${timeout}`] },
+      : [{ step: 'undo' as const, purpose: 'roll back to the previous revision', argv: undo }]),
+    { step: 'status', purpose: 'wait for the rollout to finish', argv: [...base, 'rollout', 'status', deployment, `--timeout=${timeout}`] },
     {
+      step: 'verify',
       purpose: 'verify the image now carries the last-known-good tag',
       argv: [...base, 'get', deployment, '-o', 'jsonpath={.spec.template.spec.containers[*].image}'],
     },

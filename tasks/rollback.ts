@@ -1,0 +1,61 @@
+// Kestra task: roll a deployment back with kubectl (or, with DRY_RUN, print the commands).
+//
+// Inputs (environment):
+//   SERVICE, NAMESPACE (default KUBE_NAMESPACE, else "default"), DEPLOYMENT_ID, VERSION,
+//   PREVIOUS_VERSION  the last-known-good version: roll back to the newest revision whose
+//                     images carry this tag; unset, `rollout undo` goes to the previous revision
+//   ROLLOUT_TIMEOUT_SECONDS  how long `kubectl rollout status` waits (default 180)
+//   DRY_RUN           default true: print the commands, run nothing
+//   KUBE_CONTEXT      kubectl context (--context); KUBECONFIG is read by kubectl itself
+//   LOG_LEVEL
+// Outputs (Kestra): rollback_status (rolled-back | dry-run | failed), revision, image,
+//   commands (one per line), error (on failure). A failed rollback exits 1 with a one-line reason.
+import Kestra from '@kestra-io/libs';
+import { createKubectlRunner, performRollback } from '../src/actions/rollback.js';
+import { configOrExit } from '../src/config/env.js';
+import { createLogger, forDeployment } from '../src/log.js';
+import { readDeploymentEnv } from '../src/task-io/deployment-env.js';
+
+function rolloutTimeoutSeconds(env: NodeJS.ProcessEnv): number {
+  const raw = env.ROLLOUT_TIMEOUT_SECONDS?.trim();
+  if (!raw) return 180;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3600) {
+    throw new Error(`ROLLOUT_TIMEOUT_SECONDS: expected a whole number of seconds from 1 to 3600, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const { deployment } = readDeploymentEnv();
+  const timeoutSeconds = rolloutTimeoutSeconds(process.env);
+  const logger = forDeployment(createLogger({ level: config.logLevel, fd: 1 }), deployment.deployment_id);
+  const result = await performRollback(
+    {
+      service: deployment.service,
+      namespace: deployment.namespace,
+      timeoutSeconds,
+      ...(deployment.previous_version ? { previous_version: deployment.previous_version } : {}),
+      ...(config.kube.context ? { context: config.kube.context } : {}),
+    },
+    // the hard limit leaves kubectl's own --timeout room to report first
+    { kubectl: createKubectlRunner({ timeoutMs: (timeoutSeconds + 60) * 1000 }), dryRun: config.dryRun, logger },
+  );
+  Kestra.outputs({
+    rollback_status: result.status,
+    revision: result.revision ?? null,
+    image: result.image ?? null,
+    commands: result.commands.join('\n'),
+    ...(result.error ? { error: result.error } : {}),
+  });
+  if (result.status === 'failed') {
+    process.stderr.write(`rollback failed: ${(result.error ?? 'unknown error').replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`rollback failed: ${String((err as Error).message).replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(1);
+});
