@@ -3,6 +3,9 @@
 // With no --scenario it runs the embedded default, the payment-service memory leak.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { openFixPr } from '../src/actions/fix-pr.js';
+import { githubTarget } from '../src/actions/github-target.js';
+import { createKubectlRunner, performRollback } from '../src/actions/rollback.js';
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings } from '../src/decision/decide.js';
@@ -32,7 +35,11 @@ async function main(): Promise<void> {
   const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : values.json ? 'warn' : 'info' });
   const llm = createChatClientFromSettings(config.llm);
+  const github = githubTarget(config, logger);
+  const kubectl = createKubectlRunner();
   const report = await runLoop(scenario, {
+    rollback: (target) => performRollback(target, { kubectl, dryRun: config.dryRun, logger }),
+    fixPr: (input) => openFixPr(input, { ...github, logger }),
     thresholds: config.judge,
     trainingDataDir: config.trainingDataDir,
     ...(config.kube.context ? { kubeContext: config.kube.context } : {}),
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
     now: () => new Date(),
   });
   process.stdout.write(values.json ? `${JSON.stringify(loopReportJson(report))}\n` : `${loopReportText(report)}\n`);
+  if (report.rollback.status === 'failed' || report.pull_request.status === 'failed') process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -15,7 +15,7 @@
 // Failure: exit 1 with a one-line reason on stderr, no outputs.
 import { readFile } from 'node:fs/promises';
 import Kestra from '@kestra-io/libs';
-import { Octokit } from '@octokit/rest';
+import { githubTarget } from '../src/actions/github-target.js';
 import { DEFAULT_FIX_PR_LABELS, fixPrBranch, openFixPr } from '../src/actions/fix-pr.js';
 import { configOrExit } from '../src/config/env.js';
 import type { DecisionRecord } from '../src/decision/types.js';
@@ -54,23 +54,7 @@ async function main(): Promise<void> {
     Kestra.outputs({ pr_status: 'skipped', pr_url: null, pr_number: null, branch: fixPrBranch(deployment) });
     return;
   }
-  const live = Boolean(config.github.token) && !config.dryRun;
-  if (live && !config.github.repository) throw new Error('GITHUB_REPOSITORY is not set: give owner/repo for the fix pull request');
-  const [owner, repo] = (config.github.repository ?? 'owner/repo').split('/') as [string, string];
-  const octokit = live
-    ? new Octokit({
-        auth: config.github.token,
-        baseUrl: config.github.apiUrl,
-        userAgent: 'deploy-watchdog',
-        // Octokit's own request log to pino on stdout (stderr would mark the Kestra task WARNING)
-        log: {
-          debug: (msg: string) => logger.debug({ component: 'octokit' }, msg),
-          info: (msg: string) => logger.debug({ component: 'octokit' }, msg),
-          warn: (msg: string) => logger.warn({ component: 'octokit' }, msg),
-          error: (msg: string) => logger.warn({ component: 'octokit' }, msg),
-        },
-      })
-    : null;
+  const { octokit, owner, repo } = githubTarget(config, logger);
   const labelsEnv = process.env.PR_LABELS;
   const labels =
     labelsEnv === undefined ? DEFAULT_FIX_PR_LABELS : labelsEnv.split(',').map((l) => l.trim()).filter(Boolean);

@@ -192,7 +192,7 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
             throw new StepFailure(step.step, `${step.purpose} failed: ${(err as Error).message}`);
           }
           if (candidates.length === 0) {
-            throw new StepFailure(step.step, `no rollout history for ${deployment}: no ReplicaSet owned by it carries a revision`);
+            throw new StepFailure(step.step, `no rollout history for ${deployment} in namespace ${target.namespace}: no ReplicaSet owned by it carries a revision (does the deployment exist there?)`);
           }
           const found = revisionForVersion(candidates, version);
           if (!found) {

@@ -1,8 +1,9 @@
 // One deployment, in process, through the steps the Kestra flow runs:
 // decide → (ROLLBACK) rollback → fix PR → record a reward-pending sample.
 // Side effects sit behind the adapters in `deps`, so tests swap them freely.
-import { incidentReport, incidentTitle } from '../actions/incident-report.js';
-import { formatCommand, planRollback } from '../actions/rollback-plan.js';
+import type { FixPrInput, FixPrResult } from '../actions/fix-pr.js';
+import type { RollbackResult } from '../actions/rollback.js';
+import type { RollbackTarget } from '../actions/rollback-plan.js';
 import { decide } from '../decision/decide.js';
 import type { DecisionRecord } from '../decision/types.js';
 import type { JudgeThresholds } from '../judge/types.js';
@@ -12,19 +13,20 @@ import type { Deployment, Scenario } from '../scenario/schema.js';
 import { buildSample } from '../training/sample.js';
 import { recordSample, type RecordOutcome } from '../training/store.js';
 
+/** The side effects, as adapters: scripts/loop.ts passes performRollback and openFixPr bound to their clients. */
 export interface LoopDeps {
   thresholds: JudgeThresholds;
   trainingDataDir: string;
   kubeContext?: string;
   llm?: ChatClient;
+  rollback: (target: RollbackTarget) => Promise<RollbackResult>;
+  fixPr: (input: FixPrInput) => Promise<FixPrResult>;
   logger: Logger;
   now: () => Date;
 }
 
-export type RollbackReport = { status: 'not-needed' } | { status: 'dry-run'; commands: string[] };
-export type PullRequestReport =
-  | { status: 'not-needed' }
-  | { status: 'dry-run'; title: string; body: string; files: string[] };
+export type RollbackReport = { status: 'not-needed' } | RollbackResult;
+export type PullRequestReport = { status: 'not-needed' } | FixPrResult;
 
 export interface LoopReport {
   deployment: Deployment;
@@ -50,22 +52,17 @@ export async function runLoop(scenario: Scenario, deps: LoopDeps): Promise<LoopR
   let rollback: RollbackReport = { status: 'not-needed' };
   let pull_request: PullRequestReport = { status: 'not-needed' };
   if (record.decision === 'ROLLBACK') {
-    // The in-process loop only plans the cluster and GitHub side effects; the
-    // Kestra flow's rollback and open-fix-pr tasks carry them out.
-    const steps = planRollback({
+    rollback = await deps.rollback({
       service: deployment.service,
       namespace: deployment.namespace,
       ...(deployment.previous_version ? { previous_version: deployment.previous_version } : {}),
       ...(deps.kubeContext ? { context: deps.kubeContext } : {}),
     });
-    rollback = { status: 'dry-run', commands: steps.map((s) => formatCommand(s.argv)) };
-    log.warn({ event: 'rollback_planned', commands: rollback.commands }, 'rollback planned (dry run)');
-    pull_request = {
-      status: 'dry-run',
-      title: incidentTitle(deployment, record),
-      body: incidentReport(deployment, record),
-      files: [`incidents/${deployment.deployment_id}.md`],
-    };
+    // A rollback never fails silently: loud in the log, in the report, and in the exit code (scripts/loop.ts).
+    if (rollback.status === 'failed') log.error({ event: 'rollback_failed', error: rollback.error }, 'rollback FAILED');
+    else log.warn({ event: 'rollback', status: rollback.status, commands: rollback.commands }, 'rollback');
+    pull_request = await deps.fixPr({ deployment, record });
+    log.info({ event: 'fix_pr', status: pull_request.status, url: pull_request.url }, 'fix PR');
   }
 
   const sample = await recordSample(deps.trainingDataDir, buildSample(deployment, record, deps.now()));
@@ -113,12 +110,15 @@ export function loopReportText(report: LoopReport): string {
     `Reasoning:  ${record.reasoning}`,
     '',
   ];
-  if (report.rollback.status === 'dry-run') {
-    lines.push('Rollback (dry run, would run):', ...report.rollback.commands.map((c) => `  $ ${c}`), '');
-  } else lines.push('Rollback:   not needed', '');
-  if (report.pull_request.status === 'dry-run') {
-    lines.push(`Fix PR (dry run): "${report.pull_request.title}" with ${report.pull_request.files.join(', ')}`, '');
-  }
+  const rb = report.rollback;
+  if (rb.status === 'not-needed') lines.push('Rollback:   not needed', '');
+  else if (rb.status === 'dry-run') lines.push('Rollback (dry run, would run):', ...rb.commands.map((c) => `  $ ${c}`), '');
+  else if (rb.status === 'failed') lines.push(`Rollback:   FAILED: ${rb.error}`, '');
+  else lines.push(`Rollback:   done${rb.revision ? ` to revision ${rb.revision}` : ''}; image now ${rb.image}`, '');
+  const pr = report.pull_request;
+  if (pr.status === 'dry-run') lines.push(`Fix PR (dry run): "${pr.title}" with ${pr.files.join(', ')}`, '');
+  else if (pr.status === 'failed') lines.push(`Fix PR:     FAILED: ${pr.error}`, '');
+  else if (pr.status !== 'not-needed') lines.push(`Fix PR:     ${pr.status} ${pr.url}`, '');
   lines.push(`Training sample: ${report.sample.status} in ${report.sample.file}`);
   return lines.join('\n');
 }
