@@ -4,7 +4,7 @@
 // reported on stderr, counted in summary.invalid, and make the exit code 1.
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
-import { createChatClientFromSettings, decide } from '../src/decision/decide.js';
+import { createChatClientFromSettings, decide, decideInput } from '../src/decision/decide.js';
 import { summarize, type EvaluatedCase } from '../src/evaluation/summary.js';
 import { createLogger } from '../src/log.js';
 import { ScenarioError, expandScenarioPaths, loadScenarioFile } from '../src/scenario/load.js';
@@ -32,12 +32,7 @@ async function main(): Promise<number> {
       continue;
     }
     const record = await decide(
-      {
-        deployment: scenario.deployment,
-        step_seconds: scenario.step_seconds,
-        metrics: scenario.metrics,
-        ...(scenario.logs ? { logs: scenario.logs } : {}),
-      },
+      decideInput(scenario),
       { thresholds: config.judge, logger, ...(llm ? { llm } : {}) },
     );
     cases.push({

@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 import Kestra from '@kestra-io/libs';
 import { configOrExit } from '../src/config/env.js';
-import { createChatClientFromSettings, decide } from '../src/decision/decide.js';
+import { createChatClientFromSettings, decide, decideInput, headline } from '../src/decision/decide.js';
 import { createLogger } from '../src/log.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 
@@ -23,22 +23,12 @@ async function main(): Promise<void> {
   const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const llm = createChatClientFromSettings(config.llm);
   const record = await decide(
-    {
-      deployment: scenario.deployment,
-      step_seconds: scenario.step_seconds,
-      metrics: scenario.metrics,
-      ...(scenario.logs ? { logs: scenario.logs } : {}),
-    },
+    decideInput(scenario),
     { thresholds: config.judge, logger: createLogger({ level: config.logLevel, fd: 1 }), ...(llm ? { llm } : {}) },
   );
   await writeFile(out, `${JSON.stringify(record, null, 2)}\n`);
   Kestra.outputs({
-    decision: record.decision,
-    confidence: record.confidence,
-    decided_by: record.decided_by,
-    health_score: record.health_score,
-    summary: record.summary,
-    reasoning: record.reasoning,
+    ...headline(record),
     decision_file: out,
   });
   Kestra.counter('decisions', 1, { decision: record.decision, decided_by: record.decided_by });

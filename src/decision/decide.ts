@@ -9,7 +9,7 @@ import { buildPrompt, PROMPT_VERSION } from '../llm/prompt.js';
 import type { LlmSettings } from '../llm/settings.js';
 import { forDeployment, silentLogger, type Logger } from '../log.js';
 import { analyzeLogs } from '../logs/signatures.js';
-import type { Deployment } from '../scenario/schema.js';
+import type { Deployment, Scenario } from '../scenario/schema.js';
 import { combine } from './policy.js';
 import type { DecisionRecord, LlmOutcome } from './types.js';
 
@@ -29,6 +29,28 @@ export interface DecideDeps {
   logger?: Logger;
   /** clock for the LLM latency (tests) */
   now?: () => number;
+}
+
+/** What `decide` reads of a scenario (never `expected`). */
+export function decideInput(scenario: Scenario): DecideInput {
+  return {
+    deployment: scenario.deployment,
+    step_seconds: scenario.step_seconds,
+    metrics: scenario.metrics,
+    ...(scenario.logs ? { logs: scenario.logs } : {}),
+  };
+}
+
+/** The headline fields every consumer shows first (Kestra outputs, loop --json). */
+export function headline(record: DecisionRecord) {
+  return {
+    decision: record.decision,
+    confidence: record.confidence,
+    decided_by: record.decided_by,
+    health_score: record.health_score,
+    summary: record.summary,
+    reasoning: record.reasoning,
+  };
 }
 
 /** The real client when an API key is configured; undefined (LLM disabled) otherwise. */

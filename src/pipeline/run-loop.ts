@@ -4,7 +4,7 @@
 import type { FixPrInput, FixPrResult } from '../actions/fix-pr.js';
 import type { RollbackResult } from '../actions/rollback.js';
 import type { RollbackTarget } from '../actions/rollback-plan.js';
-import { decide } from '../decision/decide.js';
+import { decide, decideInput, headline } from '../decision/decide.js';
 import type { DecisionRecord } from '../decision/types.js';
 import type { JudgeThresholds } from '../judge/types.js';
 import type { ChatClient } from '../llm/chat-client.js';
@@ -40,12 +40,7 @@ export async function runLoop(scenario: Scenario, deps: LoopDeps): Promise<LoopR
   const { deployment } = scenario;
   const log = forDeployment(deps.logger, deployment.deployment_id);
   const record = await decide(
-    {
-      deployment,
-      step_seconds: scenario.step_seconds,
-      metrics: scenario.metrics,
-      ...(scenario.logs ? { logs: scenario.logs } : {}),
-    },
+    decideInput(scenario),
     { thresholds: deps.thresholds, logger: deps.logger, ...(deps.llm ? { llm: deps.llm } : {}) },
   );
 
@@ -78,12 +73,7 @@ export function loopReportJson(report: LoopReport): Record<string, unknown> {
     service: report.deployment.service,
     namespace: report.deployment.namespace,
     version: report.deployment.version,
-    decision: record.decision,
-    confidence: record.confidence,
-    decided_by: record.decided_by,
-    health_score: record.health_score,
-    summary: record.summary,
-    reasoning: record.reasoning,
+    ...headline(record),
     suspected_cause: record.suspected_cause,
     llm: record.llm,
     verdicts: record.judge.verdicts,
