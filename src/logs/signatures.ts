@@ -84,6 +84,11 @@ const TIMESTAMP =
   '|\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?';
 /** A leading timestamp, bare or bracketed (also dmesg's `[12345.678901]`), and the separator after it. */
 const TS_PREFIX_RE = new RegExp(`^\\s*(?:\\[\\s*(?:${TIMESTAMP}|\\d{1,9}\\.\\d{1,9})\\s*\\]|(?:${TIMESTAMP}))(?:[\\s|,;-]+|:\\s+|$)`);
+/**
+ * `kubectl logs --prefix` source: `[pod/NAME/CONTAINER] `. Pod names change with
+ * every rollout, so the same error from old and new pods must share a signature.
+ */
+const POD_PREFIX_RE = /^\s*\[pod\/[^\]\s]+\]\s+/;
 /** Kubernetes CRI prefix after the runtime's timestamp: `stdout F `. */
 const STREAM_PREFIX_RE = /^\s*(?:stdout|stderr)\s+[FP]\s+/;
 /** glog / klog header: E1123 10:00:00.123456   12 file.go:34] */
@@ -116,9 +121,11 @@ function stripPrefixes(line: string): string {
   for (let i = 0; i < 4; i++) {
     const ts = TS_PREFIX_RE.exec(s);
     if (ts) s = s.slice(ts[0].length);
+    const pod = POD_PREFIX_RE.exec(s);
+    if (pod) s = s.slice(pod[0].length);
     const stream = STREAM_PREFIX_RE.exec(s);
     if (stream) s = s.slice(stream[0].length);
-    if (!ts && !stream) break;
+    if (!ts && !pod && !stream) break;
   }
   return s.trimStart();
 }

@@ -308,3 +308,16 @@ describe('analyzeLogs', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 });
+
+describe('kubectl --prefix pod names', () => {
+  it('the same error from an old and a new pod is one signature, not new in the canary', async () => {
+    const { analyzeLogs, lineLevel } = await import('../../src/logs/signatures.js');
+    const a = analyzeLogs(
+      ['2026-11-23T09:50:00Z [pod/payment-service-6f7c9d8b5-abcde/app] ERROR db timeout after 5000ms'],
+      ['2026-11-23T10:02:00Z [pod/payment-service-7d8e9f0a1-xyzqw/app] ERROR db timeout after 5000ms'],
+    );
+    expect(a.signatures).toHaveLength(1);
+    expect(a.signatures[0]!.is_new).toBe(false);
+    expect(lineLevel('2026-11-23T10:02:00Z [pod/web-1/app] {"level":"error","msg":"boom"}')).toBe('error');
+  });
+});

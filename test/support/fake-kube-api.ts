@@ -1,6 +1,7 @@
 // A loopback Kubernetes API server for tests: node:http on 127.0.0.1, port 0,
 // just enough of the API that the REAL kubectl binary can run
-//   get replicasets -o json, rollout undo [--to-revision], rollout status, get deployment
+//   get replicasets -o json, rollout undo [--to-revision], rollout status, get deployment,
+//   logs -l SELECTOR (pods listed by label, GET pods/NAME/log per container)
 // against it. It plays the deployment controller too: a patched pod template
 // immediately gets a ReplicaSet (an existing one with the same template is
 // re-used and given the next revision, as the real controller does) and a
@@ -9,6 +10,11 @@
 // Failure knobs: a deployment that was never added answers 404 with a proper
 // Status; `forbid` answers 403 Forbidden for matching requests; `stallRollouts`
 // leaves a patched deployment's status unobserved so `rollout status` times out.
+//
+// Pods are seeded by the test (`addPod`) with labels and, per container, log lines
+// with timestamps; `GET /api/v1/namespaces/NS/pods/NAME/log` answers them as the
+// kubelet does, honouring `container`, `timestamps`, `sinceTime`, `tailLines`
+// (tail first, then since) and `limitBytes`.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -33,10 +39,12 @@ export type Verb = 'get' | 'list' | 'watch' | 'patch';
 
 export interface KubeRequestInfo {
   verb: Verb;
-  /** e.g. "deployments", "replicasets" */
+  /** e.g. "deployments", "replicasets", "pods" */
   resource: string;
   namespace: string;
   name?: string;
+  /** e.g. "log" for GET pods/NAME/log */
+  subresource?: string;
 }
 
 export interface RevisionSpec {
@@ -54,6 +62,24 @@ export interface DeploymentSeed {
   replicas?: number;
 }
 
+export interface PodLogLine {
+  /** RFC 3339 time the container runtime recorded, e.g. "2026-11-23T09:40:00.123456789Z" */
+  time: string;
+  /** the line as the container wrote it (without the newline) */
+  text: string;
+}
+
+export interface PodSeed {
+  namespace: string;
+  name: string;
+  /** the pod's labels: match a deployment's selector (e.g. { app: NAME }) to be found by it */
+  labels: Record<string, string>;
+  /** container name -> its log lines, oldest first (the order the runtime wrote them) */
+  containers: Record<string, PodLogLine[]>;
+  /** image of every container (default registry.example.com/NAME:latest) */
+  image?: string;
+}
+
 type Obj = Record<string, any>;
 
 export interface FakeKubeApi {
@@ -65,6 +91,10 @@ export interface FakeKubeApi {
   /** when true, a patched deployment never reports its rollout as observed/complete */
   stallRollouts: boolean;
   addDeployment(seed: DeploymentSeed): void;
+  /** a running pod with log lines per container */
+  addPod(seed: PodSeed): void;
+  /** the stored pods of a namespace */
+  pods(namespace: string): Obj[];
   /** make a namespace exist without any deployment in it */
   addNamespace(name: string): void;
   /** the stored deployment object (a live reference), or undefined */
@@ -186,6 +216,7 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
   const deployments = new Map<string, Obj>(); // key ns/name
   const replicaSets = new Map<string, Obj[]>(); // key ns
   const namespaces = new Set<string>(['default']);
+  const pods = new Map<string, { pod: Obj; logs: Record<string, PodLogLine[]> }>(); // key ns/name
   const watchers = new Set<{ ns: string; name?: string; res: ServerResponse }>();
   let resourceVersion = 1000;
   const nextRv = () => String(++resourceVersion);
@@ -314,6 +345,64 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
     });
   }
 
+  function addPod(seed: PodSeed): void {
+    const containers = Object.keys(seed.containers);
+    if (containers.length === 0) throw new Error('a pod needs at least one container');
+    for (const lines of Object.values(seed.containers)) {
+      for (const l of lines) if (Number.isNaN(Date.parse(l.time))) throw new Error(`not an RFC 3339 time: ${l.time}`);
+    }
+    const image = seed.image ?? `registry.example.com/${seed.name}:latest`;
+    const pod: Obj = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: seed.name,
+        namespace: seed.namespace,
+        uid: randomUUID(),
+        resourceVersion: nextRv(),
+        creationTimestamp: '2026-11-23T09:00:00Z',
+        labels: { ...seed.labels },
+      },
+      spec: { containers: containers.map((name) => ({ name, image })), restartPolicy: 'Always', nodeName: 'fake-node' },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: containers.map((name) => ({ name, image, ready: true, restartCount: 0, started: true, state: { running: { startedAt: '2026-11-23T09:00:00Z' } } })),
+      },
+    };
+    pods.set(`${seed.namespace}/${seed.name}`, { pod, logs: Object.fromEntries(Object.entries(seed.containers).map(([c, ls]) => [c, ls.map((l) => ({ ...l }))])) });
+  }
+
+  /** What the kubelet answers for GET pods/NAME/log. */
+  function podLog(entry: { pod: Obj; logs: Record<string, PodLogLine[]> }, query: Record<string, string>): { code: number; body: string | Obj } {
+    const name = entry.pod.metadata.name as string;
+    const containers = Object.keys(entry.logs);
+    let container = query.container;
+    if (!container) {
+      if (containers.length !== 1) {
+        return { code: 400, body: status(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`) };
+      }
+      container = containers[0]!;
+    }
+    const lines = entry.logs[container];
+    if (!lines) return { code: 400, body: status(400, 'BadRequest', `container ${container} is not valid for pod ${name}`) };
+    let selected = lines;
+    if (query.tailLines !== undefined) {
+      const n = Number(query.tailLines);
+      if (!Number.isInteger(n) || n < 0) return { code: 400, body: status(400, 'BadRequest', `invalid tailLines ${query.tailLines}`) };
+      selected = n === 0 ? [] : selected.slice(-n);
+    }
+    if (query.sinceTime) {
+      const since = Date.parse(query.sinceTime);
+      if (Number.isNaN(since)) return { code: 400, body: status(400, 'BadRequest', `invalid sinceTime ${query.sinceTime}`) };
+      selected = selected.filter((l) => Date.parse(l.time) >= since);
+    }
+    const timestamps = query.timestamps === 'true' || query.timestamps === '1';
+    let text = selected.map((l) => `${timestamps ? `${l.time} ` : ''}${l.text}\n`).join('');
+    if (query.limitBytes !== undefined) text = Buffer.from(text).subarray(0, Number(query.limitBytes)).toString('utf8');
+    return { code: 200, body: text };
+  }
+
   function list(kind: string, items: Obj[]): Obj {
     return { kind: `${kind}List`, apiVersion: 'apps/v1', metadata: { resourceVersion: String(resourceVersion) }, items };
   }
@@ -331,6 +420,7 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
       resources: [
         { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list', 'watch'], shortNames: ['ns'] },
         { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'], categories: ['all'] },
+        { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
       ],
     },
     '/apis/apps/v1': {
@@ -379,14 +469,21 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
     const nsMatch = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
     if (nsMatch && req.method === 'GET') {
       const ns = nsMatch[1]!;
-      const known = [...deployments.values()].some((d) => d.metadata.namespace === ns) || replicaSets.has(ns) || namespaces.has(ns);
+      const known =
+        [...deployments.values()].some((d) => d.metadata.namespace === ns) ||
+        [...pods.values()].some((p) => p.pod.metadata.namespace === ns) ||
+        replicaSets.has(ns) ||
+        namespaces.has(ns);
       return known
         ? send(res, 200, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: ns, uid: randomUUID(), resourceVersion: '1' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } })
         : send(res, 404, status(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' }));
     }
-    const m = /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    const m = /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(path);
     if (!m) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const [, ns, resource, name] = m as unknown as [string, string, string, string | undefined];
+    const [, ns, resource, name, subresource] = m as unknown as [string, string, string, string | undefined, string | undefined];
+    if (subresource !== undefined && !(resource === 'pods' && subresource === 'log' && req.method === 'GET')) {
+      return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
     const watch = query.watch === 'true' || query.watch === '1';
     const verb: Verb = req.method === 'PATCH' ? 'patch' : name ? 'get' : watch ? 'watch' : 'list';
     const group = path.startsWith('/apis/apps') ? 'apps' : '';
@@ -394,12 +491,13 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
     if (!['GET', 'PATCH'].includes(req.method ?? '')) {
       return send(res, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
     }
-    if (api.forbid?.({ verb, resource, namespace: ns, ...(name ? { name } : {}) })) {
+    if (api.forbid?.({ verb, resource, namespace: ns, ...(name ? { name } : {}), ...(subresource ? { subresource } : {}) })) {
       const what = name ? `${qualified} "${name}" is forbidden` : `${qualified} is forbidden`;
+      const forResource = subresource ? `${resource}/${subresource}` : resource;
       return send(
         res,
         403,
-        status(403, 'Forbidden', `${what}: User "system:serviceaccount:watchdog:rollback" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${ns}"`, {
+        status(403, 'Forbidden', `${what}: User "system:serviceaccount:watchdog:rollback" cannot ${verb} resource "${forResource}" in API group "${group}" in the namespace "${ns}"`, {
           ...(name ? { name } : {}),
           group,
           kind: resource,
@@ -407,7 +505,21 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
       );
     }
 
-    if (resource === 'pods') return send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) }, items: [] });
+    if (resource === 'pods') {
+      if (name) {
+        const entry = pods.get(`${ns}/${name}`);
+        if (!entry) return send(res, 404, status(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' }));
+        if (!subresource) return send(res, 200, entry.pod);
+        const out = podLog(entry, query);
+        if (typeof out.body !== 'string') return send(res, out.code, out.body);
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(out.body) });
+        return void res.end(out.body);
+      }
+      const items = [...pods.values()]
+        .map((p) => p.pod)
+        .filter((p) => p.metadata.namespace === ns && matchesSelector(p.metadata.labels, query.labelSelector));
+      return send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) }, items });
+    }
 
     if (resource === 'replicasets') {
       const items = rsOf(ns).filter((rs) => matchesSelector(rs.metadata.labels, query.labelSelector));
@@ -486,6 +598,8 @@ export async function startFakeKubeApi(seeds: DeploymentSeed[] = []): Promise<Fa
     forbid: undefined,
     stallRollouts: false,
     addDeployment,
+    addPod,
+    pods: (ns) => [...pods.values()].map((p) => p.pod).filter((p) => p.metadata.namespace === ns),
     addNamespace: (name) => void namespaces.add(name),
     deployment: (ns, name) => deployments.get(`${ns}/${name}`),
     replicaSets: (ns) => rsOf(ns),
