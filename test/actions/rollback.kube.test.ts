@@ -2,12 +2,11 @@
 // against a loopback Kubernetes API (test/support/fake-kube-api.ts): the
 // server's state, not kubectl's word, shows what the rollback really did.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKubectlRunner, imageTag, performRollback, type KubectlRunner } from '../../src/actions/rollback.js';
+import { imageTag, performRollback, type KubectlRunner } from '../../src/actions/rollback.js';
 import type { RollbackTarget } from '../../src/actions/rollback-plan.js';
-import { startFakeKubeApi, writeKubeconfig, REVISION_ANNOTATION, type FakeKubeApi, type Kubeconfig } from '../support/fake-kube-api.js';
+import { startFakeKubeApi, writeKubeconfig, REVISION_ANNOTATION, type FakeKubeApi, type Kubeconfig, recordingKubectl } from '../support/fake-kube-api.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
-const KUBECTL = '/usr/bin/kubectl';
 
 const IMAGE = (tag: string) => `registry.example.com/payment-service:${tag}`;
 const HISTORY = [{ image: IMAGE('v1.0.0') }, { image: IMAGE('v1.1.0') }];
@@ -22,13 +21,8 @@ describe('rollback with the real kubectl against a loopback Kubernetes API', () 
   beforeEach(async () => {
     api = await startFakeKubeApi([{ namespace: 'prod', name: 'payment-service', revisions: HISTORY }]);
     kube = await writeKubeconfig(api.url);
-    // HOME in the temp dir: kubectl's discovery cache stays out of the real ~/.kube
-    const real = createKubectlRunner({ binary: KUBECTL, kubeconfig: kube.path, timeoutMs: 30_000, env: { HOME: kube.dir } });
     calls = [];
-    kubectl = (args) => {
-      calls.push(args);
-      return real(args);
-    };
+    kubectl = recordingKubectl(kube, calls);
   });
 
   afterEach(async () => {

@@ -1,7 +1,6 @@
 // tasks/collect-logs.ts spawned as Kestra runs it (via `npx tsx` here): the REAL
 // kubectl against a loopback Kubernetes API serving pods and their logs, or, with
 // LOKI_URL, the loopback Loki double.
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,15 +9,6 @@ import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type Kubeconfig } 
 import { startLokiDouble } from '../support/loki-double.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = (() => {
-  try {
-    execFileSync(KUBECTL, ['version', '--client'], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const OLD_POD = 'payment-service-6f7c9d8b5-abcde';
 const NEW_POD = 'payment-service-7d9f8b6c4-xyz12';
@@ -66,7 +56,7 @@ function kestraOutputs(stdout: string): Record<string, any> {
   return (JSON.parse(line!.slice(2, -2)) as { outputs: Record<string, any> }).outputs;
 }
 
-describe.skipIf(!hasKubectl)('tasks/collect-logs.ts: real kubectl against a loopback Kubernetes API', () => {
+describe('tasks/collect-logs.ts: real kubectl against a loopback Kubernetes API', () => {
   let api: FakeKubeApi;
   let kube: Kubeconfig;
   let dir: string;

@@ -1,23 +1,13 @@
 // src/collect/kubectl-logs.ts with the REAL kubectl binary against a loopback
 // Kubernetes API (test/support/fake-kube-api.ts) that serves pods and their logs
 // the way the kubelet does; plus the pure helpers on their own.
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKubectlRunner, type KubectlRunner } from '../../src/actions/rollback.js';
+import { type KubectlRunner } from '../../src/actions/rollback.js';
 import { createKubectlLogSource, deploymentSelector, orderKubectlLogLines } from '../../src/collect/kubectl-logs.js';
 import { LogSourceError } from '../../src/collect/log-sources.js';
 import { splitLogWindows } from '../../src/collect/log-window.js';
-import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type Kubeconfig } from '../support/fake-kube-api.js';
+import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type Kubeconfig, recordingKubectl } from '../support/fake-kube-api.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = (() => {
-  try {
-    execFileSync(KUBECTL, ['version', '--client'], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const OLD_POD = 'payment-service-6f7c9d8b5-abcde';
 const NEW_POD = 'payment-service-7d9f8b6c4-xyz12';
@@ -69,7 +59,7 @@ const EXPECTED = [
   `2026-11-23T11:03:00+01:00 [pod/${NEW_POD}/app] ERROR NullPointerException in CheckoutHandler`,
 ];
 
-describe.skipIf(!hasKubectl)('kubectl log source: real kubectl against a loopback Kubernetes API', () => {
+describe('kubectl log source: real kubectl against a loopback Kubernetes API', () => {
   let api: FakeKubeApi;
   let kube: Kubeconfig;
   let kubectl: KubectlRunner;
@@ -79,12 +69,8 @@ describe.skipIf(!hasKubectl)('kubectl log source: real kubectl against a loopbac
     api = await startFakeKubeApi();
     seedPods(api);
     kube = await writeKubeconfig(api.url, 'loopback');
-    const real = createKubectlRunner({ binary: KUBECTL, kubeconfig: kube.path, timeoutMs: 30_000, env: { HOME: kube.dir } });
     calls = [];
-    kubectl = (args) => {
-      calls.push(args);
-      return real(args);
-    };
+    kubectl = recordingKubectl(kube, calls);
   });
 
   afterEach(async () => {

@@ -1,3 +1,4 @@
+import { createKubectlRunner, type KubectlRunner } from '../../src/actions/rollback.js';
 // A loopback Kubernetes API server for tests: node:http on 127.0.0.1, port 0,
 // just enough of the API that the REAL kubectl binary can run
 //   get replicasets -o json, rollout undo [--to-revision], rollout status, get deployment,
@@ -641,4 +642,19 @@ export async function writeKubeconfig(serverUrl: string, context = 'fake-cluster
   };
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   return { path, dir, context, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The real kubectl (CI installs it; a test that needs it fails rather than skips without it). */
+export const KUBECTL = '/usr/bin/kubectl';
+
+/**
+ * A KubectlRunner for the real kubectl against `kube`, with HOME in its temp dir
+ * (kubectl's discovery cache stays out of the real ~/.kube), recording every argv in `calls`.
+ */
+export function recordingKubectl(kube: Kubeconfig, calls: string[][]): KubectlRunner {
+  const real = createKubectlRunner({ binary: KUBECTL, kubeconfig: kube.path, timeoutMs: 30_000, env: { HOME: kube.dir } });
+  return (args) => {
+    calls.push(args);
+    return real(args);
+  };
 }
