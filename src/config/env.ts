@@ -1,7 +1,7 @@
 // The one place configuration is read: the environment, validated once with zod
 // (in the manner of t3-env). Everything downstream receives typed AppConfig.
 // Every variable is documented in README.md ("Configuration").
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_THRESHOLDS } from '../judge/judge.js';
 import type { JudgeThresholds } from '../judge/types.js';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from '../llm/settings.js';
@@ -23,43 +23,63 @@ export interface AppConfig {
 const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'TOGETHER_API_KEY', 'GITHUB_TOKEN']);
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+/** What classic zod's `z.preprocess` is: a transform piped into the schema (zod/mini has no preprocess). */
+const preprocess = <T extends z.ZodMiniType>(fn: (v: unknown) => unknown, schema: T) =>
+  z.pipe(z.transform(fn), schema);
+const optional = <T extends z.ZodMiniType>(schema: T) => preprocess(blankToUndefined, z.optional(schema));
 /** The default is fed through the schema too, so it is parsed exactly like a value from the environment. */
-const withDefault = <T extends z.ZodType>(schema: T, fallback: string | number) =>
-  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+const withDefault = <T extends z.ZodMiniType>(schema: T, fallback: string | number) =>
+  preprocess((v) => blankToUndefined(v) ?? fallback, schema);
 
 const url = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+  z.pipe(
+    z.url({ protocol: /^https?$/, error: `expected an http(s) URL of ${what}` }),
+    z.transform((u: string) => u.replace(/\/+$/, '')),
+  );
 const int = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
     .number({ error: `expected a whole number (${what})` })
-    .int(`expected a whole number (${what})`)
-    .min(min, `expected at least ${min} (${what})`)
-    .max(max, `expected at most ${max} (${what})`);
+    .check(
+      z.int(`expected a whole number (${what})`),
+      z.gte(min, `expected at least ${min} (${what})`),
+      z.lte(max, `expected at most ${max} (${what})`),
+    );
 const positive = (what: string, max = Number.MAX_VALUE) =>
   z.coerce
     .number({ error: `expected a number (${what})` })
-    .gt(0, `expected a number > 0 (${what})`)
-    .max(max, `expected at most ${max} (${what})`);
-const bool = z
-  .string()
-  .transform((s) => s.trim().toLowerCase())
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }))
-  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+    .check(z.gt(0, `expected a number > 0 (${what})`), z.lte(max, `expected at most ${max} (${what})`));
+const BOOL_WORDS = ['true', 'false', '1', '0', 'yes', 'no'] as const;
+const bool = z.pipe(
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) => s.trim().toLowerCase()),
+    ),
+    z.enum(BOOL_WORDS, { error: 'expected true or false' }),
+  ),
+  z.transform((s: (typeof BOOL_WORDS)[number]) => s === 'true' || s === '1' || s === 'yes'),
+);
 
 /** `error_rate=10,memory_pct=95` → { error_rate: 10, memory_pct: 95 }. */
-const guardrails = z.string().transform((text, ctx) => {
-  const out: Record<string, number> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `expected metric=ceiling pairs separated by commas, e.g. "error_rate=10,memory_pct=95"; "${part}" is not one` });
-      return z.NEVER;
+const guardrails = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    const out: Record<string, number> = {};
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
+      if (!m) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected metric=ceiling pairs separated by commas, e.g. "error_rate=10,memory_pct=95"; "${part}" is not one`,
+          input: text,
+        });
+        return z.NEVER;
+      }
+      out[m[1]!] = Number(m[2]);
     }
-    out[m[1]!] = Number(m[2]);
-  }
-  return out;
-});
+    return out;
+  }),
+);
 
 function formatGuardrails(g: Record<string, number>): string {
   return Object.entries(g)
@@ -69,9 +89,9 @@ function formatGuardrails(g: Record<string, number>): string {
 
 const EnvSchema = z.object({
   LLM_BASE_URL: withDefault(url('an OpenAI-compatible API, e.g. https://api.together.xyz/v1'), DEFAULT_LLM_SETTINGS.baseURL),
-  LLM_MODEL: withDefault(z.string().min(1), DEFAULT_LLM_SETTINGS.model),
-  LLM_API_KEY: optional(z.string().min(8, 'expected an API key (at least 8 characters)')),
-  TOGETHER_API_KEY: optional(z.string().min(8, 'expected an API key (at least 8 characters)')),
+  LLM_MODEL: withDefault(z.string().check(z.minLength(1)), DEFAULT_LLM_SETTINGS.model),
+  LLM_API_KEY: optional(z.string().check(z.minLength(8, 'expected an API key (at least 8 characters)'))),
+  TOGETHER_API_KEY: optional(z.string().check(z.minLength(8, 'expected an API key (at least 8 characters)'))),
   LLM_TIMEOUT_MS: withDefault(int('milliseconds per LLM request', 100, 600_000), DEFAULT_LLM_SETTINGS.timeoutMs),
   LLM_MAX_RETRIES: withDefault(int('retries after a failed LLM request', 0, 5), DEFAULT_LLM_SETTINGS.maxRetries),
   PROMETHEUS_URL: withDefault(url('the Prometheus server'), 'http://127.0.0.1:9090'),
@@ -84,12 +104,12 @@ const EnvSchema = z.object({
   JUDGE_GUARDRAILS: withDefault(guardrails, formatGuardrails(DEFAULT_THRESHOLDS.guardrails)),
   JUDGE_MIN_ERROR_EVENTS: withDefault(int('fewest failed requests before error_rate can fail', 0), DEFAULT_THRESHOLDS.min_error_events),
   JUDGE_LOG_NEW_ERRORS_MIN: withDefault(int('new error log lines that count as evidence', 1), DEFAULT_THRESHOLDS.log_new_errors_min),
-  KUBE_CONTEXT: optional(z.string().min(1)),
-  KUBE_NAMESPACE: withDefault(z.string().regex(RFC1123_LABEL, 'expected a Kubernetes namespace name (RFC 1123 label)'), 'default'),
-  GITHUB_REPOSITORY: optional(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/repo')),
-  GITHUB_TOKEN: optional(z.string().min(1)),
+  KUBE_CONTEXT: optional(z.string().check(z.minLength(1))),
+  KUBE_NAMESPACE: withDefault(z.string().check(z.regex(RFC1123_LABEL, 'expected a Kubernetes namespace name (RFC 1123 label)')), 'default'),
+  GITHUB_REPOSITORY: optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/repo'))),
+  GITHUB_TOKEN: optional(z.string().check(z.minLength(1))),
   GITHUB_API_URL: withDefault(url('the GitHub REST API'), 'https://api.github.com'),
-  TRAINING_DATA_DIR: withDefault(z.string().min(1), 'training-data'),
+  TRAINING_DATA_DIR: withDefault(z.string().check(z.minLength(1)), 'training-data'),
   DRY_RUN: withDefault(bool, 'true'),
   LOG_LEVEL: withDefault(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
 });

@@ -1,7 +1,7 @@
 // Reading the model's answer. Models wrap JSON in fences or prose, so the
 // first JSON object is extracted first; then the shape is validated with zod.
 // Every rejection names what was wrong, with a JSON path.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Decision } from '../judge/types.js';
 import { jsonPath } from '../scenario/load.js';
 
@@ -20,31 +20,33 @@ const missingOr =
     issue.input === undefined ? `missing; ${expected}` : expected;
 
 const boundedText = (max: number) =>
-  z
-    .string({ error: missingOr('expected a non-empty string') })
-    .trim()
-    .min(1, 'expected a non-empty string')
-    .transform((text) => truncate(text, max));
+  z.pipe(
+    z
+      .string({ error: missingOr('expected a non-empty string') })
+      .check(z.trim(), z.minLength(1, 'expected a non-empty string')),
+    z.transform((text: string) => truncate(text, max)),
+  );
 
 export const LlmAnswerSchema = z.object({
-  decision: z
-    .string({ error: missingOr('expected ROLLBACK or CONTINUE') })
-    .transform((text) => text.trim().toUpperCase())
-    .pipe(z.enum(['ROLLBACK', 'CONTINUE'], { error: 'expected ROLLBACK or CONTINUE' })),
+  decision: z.pipe(
+    z.pipe(
+      z.string({ error: missingOr('expected ROLLBACK or CONTINUE') }),
+      z.transform((text: string) => text.trim().toUpperCase()),
+    ),
+    z.enum(['ROLLBACK', 'CONTINUE'], { error: 'expected ROLLBACK or CONTINUE' }),
+  ),
   confidence: z
     .number({ error: missingOr('expected a number in [0, 1]') })
-    .min(0, 'expected a number in [0, 1]')
-    .max(1, 'expected a number in [0, 1]'),
+    .check(z.gte(0, 'expected a number in [0, 1]'), z.lte(1, 'expected a number in [0, 1]')),
   summary: boundedText(MAX_ANSWER_TEXT_CHARS),
   reasoning: boundedText(MAX_ANSWER_TEXT_CHARS),
-  suspected_cause: z
-    .string({ error: 'expected a string or null' })
-    .nullable()
-    .optional()
-    .transform((cause) => {
+  suspected_cause: z.pipe(
+    z.optional(z.nullable(z.string({ error: 'expected a string or null' }))),
+    z.transform((cause: string | null | undefined) => {
       const trimmed = cause?.trim();
       return trimmed ? truncate(trimmed, MAX_CAUSE_CHARS) : null;
     }),
+  ),
 });
 
 export interface LlmAnswer {

@@ -1,7 +1,7 @@
 // Reading scenario files: every error names the file and the JSON path at fault.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ScenarioSchema, type Scenario } from './schema.js';
 
 export class ScenarioError extends Error {
@@ -25,7 +25,7 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-export function formatIssues(error: z.ZodError): string {
+export function formatIssues(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`).join('; ');
 }
 

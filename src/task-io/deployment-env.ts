@@ -1,7 +1,7 @@
 // The deployment a Kestra task works on, read from its environment (the flow
 // passes webhook/input fields with `env:`). Validated once, with the variable
 // named in every error.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DeploymentSchema, type Deployment } from '../scenario/schema.js';
 
 export interface DeploymentEnv {
@@ -12,7 +12,7 @@ export interface DeploymentEnv {
 
 const DeployedAt = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 time, e.g. 2026-11-23T10:00:00Z');
+  .check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 time, e.g. 2026-11-23T10:00:00Z'));
 
 export class TaskInputError extends Error {}
 
