@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const github = githubTarget(config, logger);
   const kubectl = createKubectlRunner();
   const report = await runLoop(scenario, {
-    rollback: (target) => performRollback(target, { kubectl, dryRun: config.dryRun, logger }),
+    rollback: (target) =>
+      performRollback({ ...target, timeoutSeconds: config.kube.rolloutTimeoutSeconds }, { kubectl, dryRun: config.dryRun, logger }),
     fixPr: (input) => openFixPr(input, { ...github, logger }),
     thresholds: config.judge,
     trainingDataDir: config.trainingDataDir,

@@ -40,16 +40,6 @@ function scenarioId(deploymentId: string): string {
   return id || 'deployment';
 }
 
-function timeoutFromEnv(): number {
-  const raw = process.env.PROMETHEUS_TIMEOUT_MS?.trim();
-  if (!raw) return 10_000;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 100 || n > 600_000) {
-    throw new Error(`PROMETHEUS_TIMEOUT_MS: expected a whole number of milliseconds between 100 and 600000, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
   const config = configOrExit();
   const source = (process.env.SOURCE?.trim() || 'prometheus').toLowerCase();
@@ -76,7 +66,7 @@ async function main(): Promise<void> {
     deployment = input.deployment;
     stepSeconds = config.windows.stepSeconds;
     const templates = templatesFromEnv();
-    const client = createPrometheusClient(config.prometheus.url, { timeoutMs: timeoutFromEnv() });
+    const client = createPrometheusClient(config.prometheus.url, { timeoutMs: config.prometheus.timeoutMs });
     metrics = await collectMetrics(deployment, input.deployedAt, config.windows, client, templates);
     description = `collected from Prometheus at ${config.prometheus.url} around the deployment at ${input.deployedAt.toISOString()} (baseline ${config.windows.baselineMinutes} min, canary ${config.windows.canaryMinutes} min)`;
   }

@@ -16,20 +16,10 @@ import { configOrExit } from '../src/config/env.js';
 import { createLogger, forDeployment } from '../src/log.js';
 import { readDeploymentEnv } from '../src/task-io/deployment-env.js';
 
-function rolloutTimeoutSeconds(env: NodeJS.ProcessEnv): number {
-  const raw = env.ROLLOUT_TIMEOUT_SECONDS?.trim();
-  if (!raw) return 180;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 3600) {
-    throw new Error(`ROLLOUT_TIMEOUT_SECONDS: expected a whole number of seconds from 1 to 3600, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
   const config = configOrExit();
   const { deployment } = readDeploymentEnv();
-  const timeoutSeconds = rolloutTimeoutSeconds(process.env);
+  const timeoutSeconds = config.kube.rolloutTimeoutSeconds;
   const logger = forDeployment(createLogger({ level: config.logLevel, fd: 1 }), deployment.deployment_id);
   const result = await performRollback(
     {

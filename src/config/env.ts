@@ -9,10 +9,10 @@ import { RFC1123_LABEL } from '../scenario/schema.js';
 
 export interface AppConfig {
   llm: LlmSettings;
-  prometheus: { url: string };
+  prometheus: { url: string; timeoutMs: number };
   windows: { baselineMinutes: number; canaryMinutes: number; stepSeconds: number };
   judge: JudgeThresholds;
-  kube: { context?: string; namespace: string };
+  kube: { context?: string; namespace: string; rolloutTimeoutSeconds: number };
   github: { repository?: string; token?: string; apiUrl: string };
   trainingDataDir: string;
   dryRun: boolean;
@@ -95,6 +95,8 @@ const EnvSchema = z.object({
   LLM_TIMEOUT_MS: withDefault(int('milliseconds per LLM request', 100, 600_000), DEFAULT_LLM_SETTINGS.timeoutMs),
   LLM_MAX_RETRIES: withDefault(int('retries after a failed LLM request', 0, 5), DEFAULT_LLM_SETTINGS.maxRetries),
   PROMETHEUS_URL: withDefault(url('the Prometheus server'), 'http://127.0.0.1:9090'),
+  PROMETHEUS_TIMEOUT_MS: withDefault(int('milliseconds per Prometheus request', 100, 600_000), 10_000),
+  ROLLOUT_TIMEOUT_SECONDS: withDefault(int('seconds to wait for a rollback to roll out', 1, 3600), 180),
   BASELINE_WINDOW_MINUTES: withDefault(int('minutes of metrics before the deployment', 1, 24 * 60), 30),
   CANARY_WINDOW_MINUTES: withDefault(int('minutes of metrics after the deployment', 1, 24 * 60), 10),
   STEP_SECONDS: withDefault(int('seconds between samples', 1, 3600), 60),
@@ -148,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRetries: e.LLM_MAX_RETRIES,
       ...(apiKey ? { apiKey } : {}),
     },
-    prometheus: { url: e.PROMETHEUS_URL },
+    prometheus: { url: e.PROMETHEUS_URL, timeoutMs: e.PROMETHEUS_TIMEOUT_MS },
     windows: {
       baselineMinutes: e.BASELINE_WINDOW_MINUTES,
       canaryMinutes: e.CANARY_WINDOW_MINUTES,
@@ -163,7 +165,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       min_error_events: e.JUDGE_MIN_ERROR_EVENTS,
       log_new_errors_min: e.JUDGE_LOG_NEW_ERRORS_MIN,
     },
-    kube: { namespace: e.KUBE_NAMESPACE, ...(e.KUBE_CONTEXT ? { context: e.KUBE_CONTEXT } : {}) },
+    kube: {
+      namespace: e.KUBE_NAMESPACE,
+      rolloutTimeoutSeconds: e.ROLLOUT_TIMEOUT_SECONDS,
+      ...(e.KUBE_CONTEXT ? { context: e.KUBE_CONTEXT } : {}),
+    },
     github: {
       apiUrl: e.GITHUB_API_URL,
       ...(e.GITHUB_REPOSITORY ? { repository: e.GITHUB_REPOSITORY } : {}),

@@ -27,11 +27,11 @@ describe('loadConfig: defaults', () => {
         timeoutMs: 20_000,
         maxRetries: 1,
       },
-      prometheus: { url: 'http://127.0.0.1:9090' },
+      prometheus: { url: 'http://127.0.0.1:9090', timeoutMs: 10000 },
       windows: { baselineMinutes: 30, canaryMinutes: 10, stepSeconds: 60 },
       // the judge's own defaults (tuned in src/judge/judge.ts), as a fresh copy
       judge: { ...DEFAULT_THRESHOLDS, guardrails: { ...DEFAULT_THRESHOLDS.guardrails } },
-      kube: { namespace: 'default' },
+      kube: { namespace: 'default', rolloutTimeoutSeconds: 180 },
       github: { apiUrl: 'https://api.github.com' },
       trainingDataDir: 'training-data',
       dryRun: true,
@@ -162,7 +162,7 @@ describe('loadConfig: each variable parsed', () => {
       LOG_LEVEL: 'debug',
     });
     expect(config.llm.model).toBe('qwen2.5:7b');
-    expect(config.kube).toEqual({ context: 'prod-cluster', namespace: 'payments' });
+    expect(config.kube).toEqual({ context: 'prod-cluster', namespace: 'payments', rolloutTimeoutSeconds: 180 });
     expect(config.github).toEqual({
       apiUrl: 'https://api.github.com',
       repository: 'acme/payment-service',
@@ -197,6 +197,8 @@ describe('loadConfig: invalid values', () => {
     ['PROMETHEUS_URL', 'prometheus:9090', 'expected an http(s) URL'],
     ['GITHUB_API_URL', 'file:///etc/passwd', 'expected an http(s) URL'],
     ['KUBE_NAMESPACE', 'Prod', 'expected a Kubernetes namespace name'],
+    ['PROMETHEUS_TIMEOUT_MS', '50', 'expected at least 100'],
+    ['ROLLOUT_TIMEOUT_SECONDS', 'soon', 'expected a whole number'],
     ['KUBE_NAMESPACE', 'a'.repeat(64), 'expected a Kubernetes namespace name'],
     ['GITHUB_REPOSITORY', 'just-a-name', 'expected owner/repo'],
     ['LOG_LEVEL', 'verbose', 'expected one of'],
