@@ -12,33 +12,18 @@
 // from how the scenario is described, and `expected` follows from that.
 import type { z } from 'zod';
 import type { MetricSeriesSchema } from '../../src/scenario/schema.js';
+import { hashString, mulberry32 as sharedMulberry32 } from '../../src/util/random.js';
 
 export type Rng = () => number;
 export type Curve = number[];
 export type MetricSeries = z.input<typeof MetricSeriesSchema>;
 export type Direction = 'increase' | 'decrease' | 'either';
 
-/** mulberry32: a tiny 32-bit seeded PRNG, uniform in [0, 1). Good enough for mock data. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/util/random.ts): a tiny 32-bit seeded PRNG, uniform in [0, 1). Good enough for mock data. */
+export const mulberry32: (seed: number) => Rng = sharedMulberry32;
 
-/** FNV-1a, 32 bit: turns a scenario id into a seed so each scenario has its own stream. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** FNV-1a, 32 bit (src/util/random.ts): turns a scenario id into a seed so each scenario has its own stream. */
+export { hashString };
 
 /** Standard normal samples by the Box–Muller transform (the spare value is kept for the next call). */
 export function normalSampler(rng: Rng): () => number {

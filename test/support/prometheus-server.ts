@@ -126,15 +126,18 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-/** Starts Prometheus serving the scenarios' series; stop() kills it and removes its data. */
-export async function startPrometheusWithScenarios(
-  loaded: LoadedScenario[],
-  options: { lookbackDelta?: string; readyTimeoutMs?: number } = {},
+/**
+ * Runs `prometheus` in `dir` (removed on stop) with a config and extra flags on a free
+ * 127.0.0.1 port, after `prepare(dataDir)` (e.g. a promtool backfill), and waits until
+ * /-/ready answers. Shared by the two starters below.
+ */
+async function launchPrometheus(
+  configYaml: string,
+  flags: string[],
+  options: { readyTimeoutMs?: number; prepare?: (dataDir: string, dir: string) => Promise<void> } = {},
 ): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'watchdog-prometheus-'));
   const dataDir = join(dir, 'data');
-  const steps = loaded.map((l) => l.scenario.step_seconds);
-  const lookback = options.lookbackDelta ?? `${Math.max(1, Math.floor(Math.min(...steps, 60) / 2))}s`;
   let child: ChildProcess | undefined;
   let log = '';
   const stop = async () => {
@@ -148,28 +151,21 @@ export async function startPrometheusWithScenarios(
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const input = join(dir, 'series.om.txt');
-    await writeFile(input, openMetricsText(loaded));
-    await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir]);
+    await options.prepare?.(dataDir, dir);
     const config = join(dir, 'prometheus.yml');
-    await writeFile(config, 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+    await writeFile(config, configYaml);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     child = spawn(
       PROMETHEUS_BIN,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${dataDir}`,
-        `--storage.tsdb.retention.time=100y`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        `--query.lookback-delta=${lookback}`,
-        '--log.level=warn',
-      ],
+      [`--config.file=${config}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...flags],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-4000)));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-4000)));
-    const spawnError = new Promise<never>((_, reject) => child!.once('error', (err) => reject(err)));
+    const spawnError = new Promise<never>((_, reject) =>
+      child!.once('error', (err) => reject(new Error(`cannot run ${PROMETHEUS_BIN} (${err.message}); install the Debian package "prometheus"`))),
+    );
     spawnError.catch(() => {});
     const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     for (;;) {
@@ -190,4 +186,34 @@ export async function startPrometheusWithScenarios(
     await stop();
     throw err;
   }
+}
+
+/** Starts Prometheus serving the scenarios' series; stop() kills it and removes its data. */
+export async function startPrometheusWithScenarios(
+  loaded: LoadedScenario[],
+  options: { lookbackDelta?: string; readyTimeoutMs?: number } = {},
+): Promise<PrometheusServer> {
+  const steps = loaded.map((l) => l.scenario.step_seconds);
+  const lookback = options.lookbackDelta ?? `${Math.max(1, Math.floor(Math.min(...steps, 60) / 2))}s`;
+  return launchPrometheus('global:\n  scrape_interval: 1h\nscrape_configs: []\n', ['--storage.tsdb.retention.time=100y', `--query.lookback-delta=${lookback}`], {
+    ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    prepare: async (dataDir, dir) => {
+      const input = join(dir, 'series.om.txt');
+      await writeFile(input, openMetricsText(loaded));
+      await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir]);
+    },
+  });
+}
+
+/**
+ * Starts Prometheus with the given prometheus.yml (e.g. scraping a loopback target,
+ * src/demo/prometheus-config.ts) on an empty TSDB in a temp dir, on a free
+ * 127.0.0.1 port, with Prometheus' own lookback (scraped series end with staleness
+ * markers). stop() kills it and removes the temp dir.
+ */
+export async function startPrometheusWithConfig(
+  configYaml: string,
+  options: { readyTimeoutMs?: number; extraArgs?: string[] } = {},
+): Promise<PrometheusServer> {
+  return launchPrometheus(configYaml, options.extraArgs ?? [], options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {});
 }
