@@ -1,0 +1,108 @@
+// One Kestra execution of devops-loop as a row of the dashboard. Pure.
+import { FlowOutputsSchema, type FlowOutputs, type KestraExecution } from './kestra-schema';
+
+export type Decision = 'ROLLBACK' | 'CONTINUE';
+
+/** What the execution's state means for a deployment. */
+export type Phase = 'decided' | 'running' | 'awaiting_approval' | 'failed' | 'ended_without_decision';
+
+export interface DeploymentRow {
+  executionId: string;
+  service: string | null;
+  version: string | null;
+  previousVersion: string | null;
+  deploymentId: string | null;
+  /** Kestra's state.current, e.g. RUNNING, PAUSED, SUCCESS, FAILED */
+  state: string;
+  phase: Phase;
+  startDate: string | null;
+  endDate: string | null;
+  /** time to decision: the execution's duration, when it ended */
+  durationMs: number | null;
+  decision: Decision | null;
+  confidence: number | null;
+  decidedBy: string | null;
+  healthScore: number | null;
+  summary: string | null;
+  reasoning: string | null;
+  rollbackStatus: string | null;
+  prUrl: string | null;
+  sampleStatus: string | null;
+  decisionFile: string | null;
+  scenarioFile: string | null;
+}
+
+const RUNNING = new Set(['CREATED', 'QUEUED', 'RUNNING', 'RETRYING', 'RESTARTED', 'SUBMITTED']);
+const FAILED = new Set(['FAILED', 'KILLED', 'KILLING', 'CANCELLED']);
+
+/** ISO-8601 duration (PT1M2.5S, P1DT2H) or a number of seconds, in ms. */
+export function parseDurationMs(value: string | number | undefined): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : null;
+  if (typeof value !== 'string') return null;
+  const m = value.match(/^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/);
+  if (!m || value === 'P' || value === 'PT') return null;
+  const [d, h, min, s] = m.slice(1).map((x) => (x ? Number(x) : 0)) as [number, number, number, number];
+  return Math.round(((d * 24 + h) * 60 + min) * 60_000 + s * 1000);
+}
+
+const parseTime = (iso: string | undefined): number | null => {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+};
+
+const finite = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
+
+const nonEmpty = (s: string | undefined): string | null => (s && s.trim() !== '' ? s : null);
+
+function phaseOf(state: string, outputs: FlowOutputs): Phase {
+  if (state === 'PAUSED' || outputs.rollback_status === 'awaiting_approval') return 'awaiting_approval';
+  if (RUNNING.has(state)) return 'running';
+  if (outputs.decision) return 'decided';
+  if (FAILED.has(state)) return 'failed';
+  return 'ended_without_decision';
+}
+
+export function toDeploymentRow(execution: KestraExecution): DeploymentRow {
+  const parsed = FlowOutputsSchema.safeParse(execution.outputs ?? {});
+  const outputs: FlowOutputs = parsed.success ? parsed.data : {};
+  const label = (key: string) => nonEmpty(execution.labels?.find((l) => l.key === key)?.value);
+  const start = parseTime(execution.state.startDate);
+  const end = parseTime(execution.state.endDate);
+  const durationMs =
+    start !== null && end !== null && end >= start ? end - start : end !== null ? parseDurationMs(execution.state.duration) : null;
+  return {
+    executionId: execution.id,
+    service: nonEmpty(outputs.service) ?? label('service'),
+    version: nonEmpty(outputs.version) ?? label('version'),
+    previousVersion: nonEmpty(outputs.previous_version),
+    deploymentId: nonEmpty(outputs.deployment_id) ?? label('deployment_id'),
+    state: execution.state.current,
+    phase: phaseOf(execution.state.current, outputs),
+    startDate: start !== null ? new Date(start).toISOString() : null,
+    endDate: end !== null ? new Date(end).toISOString() : null,
+    durationMs,
+    decision: outputs.decision ?? null,
+    confidence: finite(outputs.confidence) && outputs.confidence >= 0 && outputs.confidence <= 1 ? outputs.confidence : null,
+    decidedBy: nonEmpty(outputs.decided_by),
+    healthScore: finite(outputs.health_score) ? outputs.health_score : null,
+    summary: nonEmpty(outputs.summary),
+    reasoning: nonEmpty(outputs.reasoning),
+    rollbackStatus: nonEmpty(outputs.rollback_status),
+    prUrl: safeHttpUrl(outputs.pr_url),
+    sampleStatus: nonEmpty(outputs.sample_status),
+    decisionFile: nonEmpty(outputs.decision_file),
+    scenarioFile: nonEmpty(outputs.scenario_file),
+  };
+}
+
+/** Only http(s) links from untrusted outputs are ever rendered as links. */
+export function safeHttpUrl(value: string | undefined | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}

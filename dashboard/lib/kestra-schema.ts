@@ -1,0 +1,170 @@
+// Kestra's answers, validated once at the boundary. Lenient on purpose: a field
+// that is missing or has an unexpected type becomes undefined (z.catch) instead
+// of hiding the whole execution; only the shape that identifies an execution
+// (id, state) is required.
+import * as z from 'zod/mini';
+
+const optString = z.catch(z.optional(z.string()), undefined);
+const optNumber = z.catch(z.optional(z.number()), undefined);
+/** Flow outputs typed STRING carry numbers as text ('' when absent): '23.6' -> 23.6, '' -> null. */
+const numberLike = z.catch(
+  z.optional(
+    z.nullable(
+      z.union([
+        z.number(),
+        z.pipe(
+          z.string(),
+          z.transform((s) => (s.trim() === '' ? null : Number(s))),
+        ),
+      ]),
+    ),
+  ),
+  undefined,
+);
+
+export const StateSchema = z.object({
+  current: z.string(),
+  startDate: optString,
+  endDate: optString,
+  /** ISO-8601 duration (Jackson) or seconds */
+  duration: z.catch(z.optional(z.union([z.string(), z.number()])), undefined),
+});
+
+const LabelSchema = z.object({ key: z.string(), value: z.catch(z.string(), '') });
+
+export const ExecutionSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  namespace: optString,
+  flowId: optString,
+  state: StateSchema,
+  outputs: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
+  labels: z.catch(z.optional(z.nullable(z.array(LabelSchema))), undefined),
+});
+export type KestraExecution = z.infer<typeof ExecutionSchema>;
+
+export const SearchResultSchema = z.object({
+  results: z.array(z.unknown()),
+  total: z.catch(z.optional(z.number()), undefined),
+});
+
+/** The devops-loop flow's outputs; every field may be absent (running, failed, paused). */
+export const FlowOutputsSchema = z.object({
+  deployment_id: optString,
+  service: optString,
+  namespace: optString,
+  version: optString,
+  previous_version: optString,
+  decision: z.catch(z.optional(z.enum(['ROLLBACK', 'CONTINUE'])), undefined),
+  confidence: numberLike,
+  decided_by: optString,
+  health_score: numberLike,
+  summary: optString,
+  reasoning: optString,
+  rollback_status: optString,
+  pr_url: optString,
+  sample_status: optString,
+  decision_file: optString,
+  scenario_file: optString,
+});
+export type FlowOutputs = z.infer<typeof FlowOutputsSchema>;
+
+// decision.json (src/decision/types.ts DecisionRecord), the parts the page shows.
+const WindowStatsSchema = z.object({
+  n: z.catch(z.number(), 0),
+  missing: z.catch(z.number(), 0),
+  median: z.catch(z.nullable(z.number()), null),
+});
+
+export const MetricVerdictSchema = z.object({
+  metric: z.string(),
+  verdict: z.catch(z.enum(['pass', 'high', 'low', 'nodata']), 'nodata'),
+  direction: z.catch(z.enum(['increase', 'decrease', 'either']), 'either'),
+  unit: optString,
+  baseline: z.catch(WindowStatsSchema, { n: 0, missing: 0, median: null }),
+  canary: z.catch(WindowStatsSchema, { n: 0, missing: 0, median: null }),
+  shift: z.catch(z.nullable(z.number()), null),
+  relative_change: z.catch(z.nullable(z.number()), null),
+  tolerance: z.catch(z.nullable(z.number()), null),
+  p_value: z.catch(z.nullable(z.number()), null),
+  window: z.catch(z.nullable(z.enum(['full', 'late'])), null),
+  trend_adjusted: z.catch(z.boolean(), false),
+  guardrail: z.catch(
+    z.optional(z.object({ limit: z.number(), value: z.number(), breached: z.boolean() })),
+    undefined,
+  ),
+  severity: z.catch(z.number(), 0),
+  reason: z.catch(z.string(), ''),
+});
+export type MetricVerdictView = z.infer<typeof MetricVerdictSchema>;
+
+const LogSignatureSchema = z.object({
+  signature: z.string(),
+  level: z.catch(z.string(), 'other'),
+  baseline_count: z.catch(z.number(), 0),
+  canary_count: z.catch(z.number(), 0),
+  example: z.catch(z.string(), ''),
+  is_new: z.catch(z.boolean(), false),
+});
+
+export const LlmOutcomeSchema = z.object({
+  status: z.catch(z.enum(['disabled', 'failed', 'answered']), 'disabled'),
+  reason: optString,
+  model: optString,
+  latency_ms: optNumber,
+  summary: optString,
+  reasoning: optString,
+  suspected_cause: z.catch(z.optional(z.nullable(z.string())), undefined),
+});
+
+export const DecisionFileSchema = z.object({
+  decision: z.enum(['ROLLBACK', 'CONTINUE']),
+  confidence: z.catch(z.number(), 0),
+  decided_by: z.catch(z.string(), 'judge'),
+  health_score: z.catch(z.nullable(z.number()), null),
+  summary: z.catch(z.string(), ''),
+  reasoning: z.catch(z.string(), ''),
+  suspected_cause: z.catch(z.nullable(z.string()), null),
+  judge: z.catch(
+    z.object({
+      verdicts: z.catch(z.array(MetricVerdictSchema), []),
+      explanation: z.catch(z.string(), ''),
+      coverage: z.catch(z.optional(z.object({ compared: z.number(), total: z.number() })), undefined),
+      logs: z.catch(z.optional(z.object({ verdict: z.string(), reason: z.catch(z.string(), '') })), undefined),
+    }),
+    { verdicts: [], explanation: '', coverage: undefined, logs: undefined },
+  ),
+  llm: z.catch(LlmOutcomeSchema, { status: 'disabled', reason: 'not recorded' }),
+  log_analysis: z.catch(
+    z.object({
+      baseline_lines: z.catch(z.number(), 0),
+      canary_lines: z.catch(z.number(), 0),
+      signatures: z.catch(z.array(LogSignatureSchema), []),
+      signatures_dropped: z.catch(z.number(), 0),
+    }),
+    { baseline_lines: 0, canary_lines: 0, signatures: [], signatures_dropped: 0 },
+  ),
+});
+export type DecisionFile = z.infer<typeof DecisionFileSchema>;
+
+const Sample = z.catch(z.nullable(z.number()), null);
+/** scenario.json: the series the judge compared, and when the deploy happened. */
+export const ScenarioFileSchema = z.object({
+  deployment: z.catch(
+    z.object({ deployed_at: optString, service: optString, version: optString }),
+    { deployed_at: undefined, service: undefined, version: undefined },
+  ),
+  step_seconds: z.catch(z.number(), 60),
+  metrics: z.catch(
+    z.record(
+      z.string(),
+      z.object({
+        baseline: z.catch(z.array(Sample), []),
+        canary: z.catch(z.array(Sample), []),
+        direction: z.catch(z.optional(z.enum(['increase', 'decrease', 'either'])), undefined),
+        unit: optString,
+      }),
+    ),
+    {},
+  ),
+});
+export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;

@@ -1,0 +1,261 @@
+// The dashboard's one data-access module: every read of Kestra's executions API
+// goes through here, on the server (the credentials never leave it). Answers are
+// validated once with zod; failures are classified (unreachable, 401, ...) so the
+// page can say which, and the last good list is kept to stay on screen meanwhile.
+import { getConfig, type DashboardConfig } from './config';
+import { toDeploymentRow, type DeploymentRow } from './deployment';
+import { rangeStart, type ListFilters } from './filters';
+import {
+  DecisionFileSchema,
+  ExecutionSchema,
+  ScenarioFileSchema,
+  SearchResultSchema,
+  type DecisionFile,
+  type KestraExecution,
+  type ScenarioFile,
+} from './kestra-schema';
+
+export type ProblemKind = 'unreachable' | 'unauthorized' | 'not_found' | 'bad_response' | 'config';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** one sentence for the banner; never contains credentials */
+  message: string;
+  status?: number;
+}
+
+export class KestraError extends Error {
+  override name = 'KestraError';
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+type Fetch = typeof fetch;
+
+export interface KestraClient {
+  /** ONE request: the newest page of devops-loop executions matching the filters */
+  searchExecutions(filters: Pick<ListFilters, 'service' | 'range'>, now?: number): Promise<{ executions: KestraExecution[]; total: number }>;
+  getExecution(id: string): Promise<KestraExecution>;
+  /** an execution's internal-storage file (kestra:///...) as text */
+  getExecutionFile(executionId: string, uri: string): Promise<string>;
+}
+
+export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = fetch): KestraClient {
+  const base = `${config.kestraUrl}/api/v1/${config.tenant}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (config.username !== undefined || config.password !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${config.username ?? ''}:${config.password ?? ''}`).toString('base64')}`;
+  }
+
+  const request = async (path: string, what: string): Promise<Response> => {
+    let res: Response;
+    try {
+      res = await fetchImpl(`${base}${path}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(config.timeoutMs) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      throw new KestraError({ kind: 'unreachable', message: `Kestra is unreachable at ${config.kestraUrl} (${cause}).` });
+    }
+    if (res.status === 401 || res.status === 403) {
+      await res.body?.cancel();
+      throw new KestraError({
+        kind: 'unauthorized',
+        status: res.status,
+        message: `Kestra refused the dashboard's credentials (HTTP ${res.status}): check KESTRA_USERNAME and KESTRA_PASSWORD.`,
+      });
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      throw new KestraError({ kind: 'not_found', status: 404, message: `Kestra has no ${what}.` });
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new KestraError({ kind: 'bad_response', status: res.status, message: `Kestra answered HTTP ${res.status} for ${what}.` });
+    }
+    return res;
+  };
+
+  const json = async (res: Response, what: string): Promise<unknown> => {
+    try {
+      return await res.json();
+    } catch {
+      throw new KestraError({ kind: 'bad_response', message: `Kestra's answer for ${what} is not JSON.` });
+    }
+  };
+
+  return {
+    async searchExecutions(filters, now = Date.now()) {
+      const q = new URLSearchParams({ page: '1', size: String(config.pageSize), sort: 'state.startDate:desc' });
+      q.set('filters[namespace][EQUALS]', config.namespace);
+      q.set('filters[flowId][EQUALS]', config.flowId);
+      if (filters.service) q.set('filters[labels][EQUALS][service]', filters.service);
+      const from = rangeStart(filters.range, now);
+      if (from !== null) q.set('filters[startDate][GREATER_THAN_OR_EQUAL_TO]', new Date(from).toISOString());
+      const what = 'executions search';
+      const parsed = SearchResultSchema.safeParse(await json(await request(`/executions/search?${q}`, what), what));
+      if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: "Kestra's executions search answer has an unexpected shape." });
+      // one malformed execution is skipped, not fatal to the list
+      const executions = parsed.data.results.flatMap((r) => {
+        const e = ExecutionSchema.safeParse(r);
+        return e.success ? [e.data] : [];
+      });
+      return { executions, total: parsed.data.total ?? executions.length };
+    },
+    async getExecution(id) {
+      const what = `execution ${id}`;
+      const parsed = ExecutionSchema.safeParse(await json(await request(`/executions/${encodeURIComponent(id)}`, what), what));
+      if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: `Kestra's answer for execution ${id} has an unexpected shape.` });
+      return parsed.data;
+    },
+    async getExecutionFile(executionId, uri) {
+      const what = `file ${uri}`;
+      const res = await request(`/executions/${encodeURIComponent(executionId)}/file?${new URLSearchParams({ path: uri })}`, what);
+      return res.text();
+    },
+  };
+}
+
+function toProblem(err: unknown): Problem {
+  if (err instanceof KestraError) return err.problem;
+  if (err instanceof Error && err.name === 'ConfigError') return { kind: 'config', message: `Dashboard configuration: ${err.message}.` };
+  return { kind: 'bad_response', message: `Unexpected error reading Kestra: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+// ---- the list ---------------------------------------------------------------
+
+export interface DeploymentList {
+  rows: DeploymentRow[];
+  /** executions matching in Kestra (may exceed rows: one page is read) */
+  total: number;
+  fetchedAt: string;
+}
+
+export interface ListResult {
+  /** the fresh list, or the last good one when `problem` is set (null if none yet) */
+  list: DeploymentList | null;
+  problem: Problem | null;
+  /** services seen in any list so far (for the filter's options) */
+  knownServices: string[];
+}
+
+export interface ListSource {
+  load(filters: ListFilters, now?: number): Promise<ListResult>;
+}
+
+/** Keeps, per filter, the last good list, so a failed poll leaves it on screen. */
+export function createListSource(client: () => KestraClient): ListSource {
+  const lastGood = new Map<string, DeploymentList>();
+  const known = new Set<string>();
+  return {
+    async load(filters, now = Date.now()) {
+      const key = `${filters.service ?? ''}|${filters.range}`;
+      try {
+        const { executions, total } = await client().searchExecutions(filters, now);
+        const rows = executions.map(toDeploymentRow);
+        for (const r of rows) if (r.service) known.add(r.service);
+        const list: DeploymentList = { rows, total, fetchedAt: new Date(now).toISOString() };
+        lastGood.set(key, list);
+        return { list, problem: null, knownServices: [...known].sort() };
+      } catch (err) {
+        return { list: lastGood.get(key) ?? null, problem: toProblem(err), knownServices: [...known].sort() };
+      }
+    },
+  };
+}
+
+// ---- one deployment -----------------------------------------------------------
+
+export interface DeploymentDetail {
+  row: DeploymentRow;
+  decision: DecisionFile | null;
+  /** why the decision file could not be shown, if it could not */
+  decisionProblem: string | null;
+  scenario: ScenarioFile | null;
+  scenarioProblem: string | null;
+  fetchedAt: string;
+}
+
+/** With a problem, `detail` is the last good one for this execution (or null). */
+export interface DetailResult {
+  detail: DeploymentDetail | null;
+  problem: Problem | null;
+}
+
+async function readJsonFile<T>(
+  client: KestraClient,
+  executionId: string,
+  uri: string | null,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  name: string,
+): Promise<{ value: T | null; problem: string | null }> {
+  if (!uri) return { value: null, problem: `The execution has no ${name} output (yet).` };
+  try {
+    const text = await client.getExecutionFile(executionId, uri);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { value: null, problem: `The ${name} is not valid JSON.` };
+    }
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? { value: parsed.data, problem: null } : { value: null, problem: `The ${name} has an unexpected shape.` };
+  } catch (err) {
+    return { value: null, problem: toProblem(err).message };
+  }
+}
+
+export async function loadDeploymentDetail(client: KestraClient, executionId: string, now = Date.now()): Promise<DetailResult> {
+  try {
+    const execution = await client.getExecution(executionId);
+    const row = toDeploymentRow(execution);
+    const [decision, scenario] = await Promise.all([
+      readJsonFile(client, executionId, row.decisionFile, DecisionFileSchema, 'decision file'),
+      readJsonFile(client, executionId, row.scenarioFile, ScenarioFileSchema, 'scenario file'),
+    ]);
+    return {
+      detail: {
+        row,
+        decision: decision.value,
+        decisionProblem: decision.problem,
+        scenario: scenario.value,
+        scenarioProblem: scenario.problem,
+        fetchedAt: new Date(now).toISOString(),
+      },
+      problem: null,
+    };
+  } catch (err) {
+    return { detail: null, problem: toProblem(err) };
+  }
+}
+
+// ---- the process's instances (server components use these) ----------------------
+
+let client: KestraClient | undefined;
+/** The configured client; throws ConfigError on invalid configuration. */
+export function kestraClient(): KestraClient {
+  client ??= createKestraClient(getConfig());
+  return client;
+}
+
+const listSource = createListSource(kestraClient);
+export const loadDeploymentList = (filters: ListFilters, now?: number) => listSource.load(filters, now);
+
+const lastGoodDetail = new Map<string, DeploymentDetail>();
+const DETAILS_KEPT = 100;
+
+export async function loadDetail(executionId: string): Promise<DetailResult> {
+  let result: DetailResult;
+  try {
+    result = await loadDeploymentDetail(kestraClient(), executionId);
+  } catch (err) {
+    result = { detail: null, problem: toProblem(err) };
+  }
+  if (result.detail) {
+    lastGoodDetail.delete(executionId);
+    lastGoodDetail.set(executionId, result.detail);
+    if (lastGoodDetail.size > DETAILS_KEPT) lastGoodDetail.delete(lastGoodDetail.keys().next().value!);
+    return result;
+  }
+  if (result.problem?.kind === 'not_found') return result;
+  return { detail: lastGoodDetail.get(executionId) ?? null, problem: result.problem };
+}
