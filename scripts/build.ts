@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
+import { lazyBuiltinsPlugin, replacementsPlugin } from './build/cold-start-plugins.js';
 
 const TASKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'tasks');
 
@@ -26,6 +27,8 @@ export async function buildTasks(outdir: string): Promise<string[]> {
     logLevel: 'warning',
     // Bundled CommonJS dependencies still call require() for Node built-ins.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    // Cold start: a task loads only what its path needs (scripts/build/cold-start-plugins.ts).
+    plugins: [replacementsPlugin(), lazyBuiltinsPlugin()],
   });
   return names.map((f) => join(outdir, f.replace(/\.ts$/, '.mjs')));
 }

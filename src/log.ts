@@ -36,7 +36,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ fd: options.fd ?? 2, sync: true }),
+    // `dest`, not `fd`: for a missing `dest` pino.destination reads process.stdout.fd,
+    // and setting up process.stdout costs a Kestra task milliseconds of its start-up
+    options.destination ?? pino.destination({ dest: options.fd ?? 2, sync: true }),
   );
 }
 

@@ -23,7 +23,7 @@
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
 // Lines are redacted (splitLogWindows) before they are written anywhere.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import Kestra from '@kestra-io/libs';
+import Kestra from '../src/task-io/kestra.js';
 import { createKubectlRunner } from '../src/actions/rollback.js';
 import { createKubectlLogSource } from '../src/collect/kubectl-logs.js';
 import { createLokiSource, type LogSource } from '../src/collect/log-sources.js';

@@ -9,9 +9,10 @@
 // Outputs (Kestra): decision, confidence, decided_by, health_score, summary, reasoning;
 //   counter `decisions` tagged by decision and decided_by; timer `llm_latency` when the LLM ran.
 import { writeFile } from 'node:fs/promises';
-import Kestra from '@kestra-io/libs';
+import Kestra from '../src/task-io/kestra.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings, decide, decideInput, headline } from '../src/decision/decide.js';
+import { loadOpenAiSdk } from '../src/llm/chat-client.js';
 import { createLogger } from '../src/log.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const out = process.env.DECISION_FILE || 'decision.json';
   const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const llm = createChatClientFromSettings(config.llm);
+  // The openai SDK loads lazily (only with a key): load it now, so `llm_latency` times the request alone.
+  if (llm) await loadOpenAiSdk();
   const record = await decide(
     decideInput(scenario),
     { thresholds: config.judge, logger: createLogger({ level: config.logLevel, fd: 1 }), ...(llm ? { llm } : {}) },

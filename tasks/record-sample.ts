@@ -7,7 +7,7 @@
 // Outputs (Kestra): sample_status (recorded | duplicate), sample_file.
 // Idempotent by deployment_id: a re-delivered webhook records nothing new.
 import { readFile } from 'node:fs/promises';
-import Kestra from '@kestra-io/libs';
+import Kestra from '../src/task-io/kestra.js';
 import { configOrExit } from '../src/config/env.js';
 import type { DecisionRecord } from '../src/decision/types.js';
 import { createLogger, forDeployment } from '../src/log.js';

@@ -10,7 +10,7 @@
 //   LOG_LEVEL
 // Outputs (Kestra): rollback_status (rolled-back | dry-run | failed), revision, image,
 //   commands (one per line), error (on failure). A failed rollback exits 1 with a one-line reason.
-import Kestra from '@kestra-io/libs';
+import Kestra from '../src/task-io/kestra.js';
 import { createKubectlRunner, performRollback } from '../src/actions/rollback.js';
 import { configOrExit } from '../src/config/env.js';
 import { createLogger, forDeployment } from '../src/log.js';

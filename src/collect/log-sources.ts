@@ -1,8 +1,9 @@
 // Where log lines come from: Loki's query_range API (when LOKI_URL is set) or
 // `kubectl logs` for the deployment's pods. Each source returns raw lines that
 // start with an RFC 3339 timestamp, for splitLogWindows().
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import type { Deployment } from '../scenario/schema.js';
+import { loadAxios } from './load-axios.js';
 
 export interface LogSource {
   readonly name: string;
@@ -31,10 +32,13 @@ interface LokiResponse {
   data?: { resultType?: string; result?: Array<{ stream?: Record<string, string>; values?: Array<[string, string]> }> };
 }
 
-export function createLokiSource(baseUrl: string, options: LokiOptions, http: AxiosInstance = axios.create()): LogSource {
+/** `http` defaults to a plain axios instance, created on the first fetch (axios is loaded lazily: load-axios.ts). */
+export function createLokiSource(baseUrl: string, options: LokiOptions, http?: AxiosInstance): LogSource {
   return {
     name: 'loki',
     async fetch(deployment, from, to) {
+      const axios = await loadAxios();
+      http ??= axios.create();
       const query = lokiQuery(options.selector ?? DEFAULT_LOKI_SELECTOR, deployment);
       let body: LokiResponse;
       try {

@@ -18,8 +18,9 @@
 // a PromQL error → CollectError naming the metric with Prometheus' message; a query
 // that selects nothing → the metric with all-null windows (no data is information);
 // more than one series → CollectError asking for an aggregation in the template.
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import type { Deployment } from '../scenario/schema.js';
+import { loadAxios } from './load-axios.js';
 import { fillTemplate, METRIC_UNITS } from './promql.js';
 
 export type Sample = number | null;
@@ -103,18 +104,21 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'E
 export function createPrometheusClient(baseUrl: string, options: PrometheusClientOptions = {}): PrometheusClient {
   const base = baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const http: AxiosInstance = axios.create({
-    baseURL: base,
-    timeout: timeoutMs,
-    // Every status is inspected below: Prometheus' error bodies carry the reason.
-    validateStatus: () => true,
-    headers: { Accept: 'application/json' },
-    proxy: false,
-  });
+  // created on the first query: axios is loaded lazily (load-axios.ts)
+  let http: AxiosInstance | undefined;
 
   return {
     baseUrl: base,
     async queryRange(query, range) {
+      const axios = await loadAxios();
+      http ??= axios.create({
+        baseURL: base,
+        timeout: timeoutMs,
+        // Every status is inspected below: Prometheus' error bodies carry the reason.
+        validateStatus: () => true,
+        headers: { Accept: 'application/json' },
+        proxy: false,
+      });
       const form = new URLSearchParams({
         query,
         start: String(range.start),

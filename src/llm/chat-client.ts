@@ -4,13 +4,18 @@
 //
 // Errors leave this module as `LlmRequestError`, whose message is already a
 // readable, bounded, secret-free reason.
-import OpenAI, {
+import type { OpenAI } from 'openai';
+// Only the SDK's small error module is imported eagerly (toLlmRequestError needs its
+// classes; `openai` re-exports these very classes). The client itself (~150 KB once
+// bundled) is loaded on the first request, see loadOpenAiSdk: the Kestra decide task
+// without an LLM key never pays its start-up.
+import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
   BadRequestError,
-} from 'openai';
+} from 'openai/core/error';
 import { redactValue } from '../logs/redact.js';
 import type { LlmSettings } from './settings.js';
 
@@ -141,8 +146,16 @@ function rejectsResponseFormat(error: unknown): boolean {
   return error instanceof BadRequestError && /response_format|response format|json_object|json mode/i.test(error.message);
 }
 
+let sdk: Promise<typeof OpenAI> | undefined;
+
+/** The `openai` client class, loaded once on first use (callers may await it early to keep it out of a timed request). */
+export function loadOpenAiSdk(): Promise<typeof OpenAI> {
+  sdk ??= import('openai').then((m) => m.OpenAI);
+  return sdk;
+}
+
 /**
- * A ChatClient over the real `openai` SDK. Asks for a JSON object at
+ * A ChatClient over the real `openai` SDK (loaded by the first request). Asks for a JSON object at
  * temperature 0; if the server rejects `response_format` (HTTP 400 naming it),
  * retries once without it and stops asking for it on later calls.
  */
@@ -151,17 +164,22 @@ export function createOpenAiChatClient(settings: LlmSettings): ChatClient {
     throw new LlmRequestError('other', 'LLM API key is not configured');
   }
   const apiKey = settings.apiKey;
-  const openai = new OpenAI({
-    baseURL: settings.baseURL,
-    apiKey,
-    timeout: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    // no OpenAI-Organization / OpenAI-Project headers picked up from OPENAI_* variables
-    organization: null,
-    project: null,
-    // the SDK's own console logging could print request details; we log outcomes ourselves
-    logLevel: 'off',
-  });
+  let openai: OpenAI | undefined;
+  const client = async (): Promise<OpenAI> => {
+    const OpenAIClient = await loadOpenAiSdk();
+    openai ??= new OpenAIClient({
+      baseURL: settings.baseURL,
+      apiKey,
+      timeout: settings.timeoutMs,
+      maxRetries: settings.maxRetries,
+      // no OpenAI-Organization / OpenAI-Project headers picked up from OPENAI_* variables
+      organization: null,
+      project: null,
+      // the SDK's own console logging could print request details; we log outcomes ourselves
+      logLevel: 'off',
+    });
+    return openai;
+  };
   const ctx: ErrorContext = {
     timeoutMs: settings.timeoutMs,
     attempts: settings.maxRetries + 1,
@@ -171,7 +189,7 @@ export function createOpenAiChatClient(settings: LlmSettings): ChatClient {
   let jsonMode = true;
 
   async function call(req: ChatRequest, withJsonMode: boolean): Promise<string> {
-    const completion = await openai.chat.completions.create({
+    const completion = await (await client()).chat.completions.create({
       model: settings.model,
       temperature: 0,
       messages: [
