@@ -16,11 +16,12 @@
 //   PROMQL_<METRIC>, PROMQL_EXTRA  query overrides and custom KPIs (src/collect/promql.ts)
 //   OUTPUT_FILE     where to write the scenario JSON (default scenario.json; list it in
 //                   the Kestra task's outputFiles)
-// Outputs (Kestra): scenario_file, metrics (names), samples ({metric: {baseline, canary}}
+// Outputs (Kestra): scenario_file, source, deployment (the resolved deployment fields),
+//   deployed_at (ISO), metrics (names), samples ({metric: {baseline, canary}}
 //   counts of non-null samples), no_data (metrics without a single sample).
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
 import { writeFile } from 'node:fs/promises';
-import Kestra from '@kestra-io/libs';
+import Kestra from '../src/task-io/kestra.js';
 import { readMockScenario, DEFAULT_MOCK_DIR } from '../src/collect/mock-source.js';
 import { collectMetrics, createPrometheusClient, metricsWithoutData, type CollectedMetrics } from '../src/collect/prometheus.js';
 import { templatesFromEnv } from '../src/collect/promql.js';
@@ -51,12 +52,15 @@ async function main(): Promise<void> {
   let metrics: CollectedMetrics;
   let logs: { baseline: string[]; canary: string[] } | undefined;
   let description: string;
+  let deployedAt: Date;
 
   if (source === 'mock') {
     const name = process.env.SCENARIO?.trim();
     if (!name) throw new Error('SCENARIO is not set: with SOURCE=mock give the name of a mock scenario, e.g. memory-leak-payment');
     const mock = await readMockScenario(name, process.env.MOCK_DATA_DIR?.trim() || DEFAULT_MOCK_DIR);
-    deployment = process.env.DEPLOYMENT_ID?.trim() ? readDeploymentEnv().deployment : mock.deployment;
+    const given = process.env.DEPLOYMENT_ID?.trim() ? readDeploymentEnv() : undefined;
+    deployment = given?.deployment ?? mock.deployment;
+    deployedAt = given?.deployedAt ?? new Date();
     stepSeconds = mock.step_seconds;
     metrics = mock.metrics;
     logs = mock.logs;
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
   } else {
     const input = readDeploymentEnv();
     deployment = input.deployment;
+    deployedAt = input.deployedAt;
     stepSeconds = config.windows.stepSeconds;
     const templates = templatesFromEnv();
     const client = createPrometheusClient(config.prometheus.url, { timeoutMs: config.prometheus.timeoutMs });
@@ -94,7 +99,17 @@ async function main(): Promise<void> {
     { event: 'metrics_collected', source, file: out, metrics: Object.keys(metrics), no_data: noData },
     'metrics collected',
   );
-  Kestra.outputs({ scenario_file: out, metrics: Object.keys(metrics), samples, no_data: noData });
+  // The resolved deployment goes out too: the flow's later tasks read it from here, so
+  // a demo run (scenario only) and a webhook run hand them the same fields.
+  Kestra.outputs({
+    scenario_file: out,
+    source,
+    deployment,
+    deployed_at: deployedAt.toISOString(),
+    metrics: Object.keys(metrics),
+    samples,
+    no_data: noData,
+  });
 }
 
 main().catch((err) => {

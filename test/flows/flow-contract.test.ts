@@ -1,0 +1,154 @@
+// The flows' contract with the task scripts, checked without a Kestra server (none
+// can be installed on this machine): every flow file is a well-formed flow in the
+// watchdog namespace, runs scripts that exist, and every `outputs.<task>.vars.<key>`
+// it reads is a key that script really emits — found by building the bundles and
+// running them as Kestra would (plain node, mock data, dry runs), reading the
+// `::{"outputs":…}::` lines @kestra-io/libs prints.
+import { existsSync } from 'node:fs';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTasks } from '../../scripts/build.js';
+import { danglingReferences, parseFlow, WATCHDOG_NAMESPACE, type FlowFile } from '../../src/kestra/flow-model.js';
+import { commandEnv, makeTempDir, removeTempDir, REPO_ROOT, runCommand } from '../support/run-command.js';
+
+const FLOWS_DIR = join(REPO_ROOT, 'flows');
+
+/** The Kestra task and trigger types the flows may use (a typo here fails the test, not a deploy). */
+const KNOWN_TYPES = new Set([
+  'io.kestra.plugin.scripts.node.Commands',
+  'io.kestra.plugin.core.execution.Labels',
+  'io.kestra.plugin.core.flow.If',
+  'io.kestra.plugin.core.flow.Switch',
+  'io.kestra.plugin.core.flow.Pause',
+  'io.kestra.plugin.core.log.Log',
+  'io.kestra.plugin.notifications.slack.SlackIncomingWebhook',
+]);
+
+async function loadFlows(): Promise<FlowFile[]> {
+  const files = (await readdir(FLOWS_DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return Promise.all(files.map(async (f) => parseFlow(f.replace(/\.ya?ml$/, ''), await readFile(join(FLOWS_DIR, f), 'utf8'))));
+}
+
+function emittedKeys(stdout: string): Set<string> {
+  const keys = new Set<string>();
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('::{') || !line.endsWith('}::')) continue;
+    const parsed = JSON.parse(line.slice(2, -2)) as { outputs?: Record<string, unknown> };
+    for (const key of Object.keys(parsed.outputs ?? {})) keys.add(key);
+  }
+  return keys;
+}
+
+describe('flows/*.yml against the task scripts', () => {
+  let flows: FlowFile[] = [];
+  let work = '';
+  const emitted = new Map<string, Set<string>>();
+
+  beforeAll(async () => {
+    flows = await loadFlows();
+    work = await makeTempDir('flow-contract');
+    await buildTasks(join(work, 'dist/tasks'));
+    const deployment = {
+      DEPLOYMENT_ID: 'deploy-contract-1',
+      SERVICE: 'payment-service',
+      NAMESPACE: 'default',
+      VERSION: 'v2.0.0',
+      PREVIOUS_VERSION: 'v1.9.0',
+      DRY_RUN: 'true',
+      LOG_LEVEL: 'warn',
+    };
+    // Run the scripts in the order the devops-loop flow runs them, each in the same
+    // working directory (the files they hand on are the flow's inputFiles/outputFiles).
+    const run = async (script: string, env: Record<string, string>, mayFail = false) => {
+      const bundle = join(work, `${script}.mjs`);
+      await copyFile(join(work, 'dist/tasks', `${script}.mjs`), bundle);
+      const r = await runCommand(process.execPath, [bundle], { cwd: work, env: commandEnv(join(work, 'training'), env), timeoutMs: 20_000 });
+      if (!mayFail && r.code !== 0) throw new Error(`${script} exited ${r.code}: ${r.stderr}`);
+      emitted.set(script, emittedKeys(r.stdout));
+    };
+    await run('collect-metrics', { ...deployment, SOURCE: 'mock', SCENARIO: 'memory-leak-payment', MOCK_DATA_DIR: join(REPO_ROOT, 'mock-data/scenarios'), OUTPUT_FILE: 'scenario.json' });
+    await run('decide', { ...deployment, SCENARIO_FILE: 'scenario.json', DECISION_FILE: 'decision.json' });
+    await run('record-sample', { ...deployment, DECISION_FILE: 'decision.json' });
+    await run('rollback', deployment);
+    await run('open-fix-pr', { ...deployment, DECISION_FILE: 'decision.json' });
+    // Nothing listens on port 9: the probes fail fast, the task still reports its outputs.
+    await run('health-check', { KESTRA_URL: 'http://127.0.0.1:9', PROMETHEUS_URL: 'http://127.0.0.1:9', PROMETHEUS_TIMEOUT_MS: '1000' }, true);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (work) await removeTempDir(work);
+  });
+
+  it('every flow has id = file name, the watchdog namespace, a description and only known task types', () => {
+    expect(flows.map((f) => f.name)).toEqual(expect.arrayContaining(['devops-loop', 'watchdog-health']));
+    for (const flow of flows) {
+      expect(flow.id, flow.name).toBe(flow.name);
+      expect(flow.namespace, flow.name).toBe(WATCHDOG_NAMESPACE);
+      expect(typeof flow.doc.description, flow.name).toBe('string');
+      for (const task of flow.tasks) expect(KNOWN_TYPES.has(task.type), `${flow.name}: task ${task.id} has type ${task.type}`).toBe(true);
+      const ids = flow.tasks.map((t) => t.id);
+      expect(new Set(ids).size, `${flow.name}: duplicate task ids in ${ids.join(', ')}`).toBe(ids.length);
+    }
+  });
+
+  it('every script a flow runs is a task entry that the build bundles', () => {
+    for (const flow of flows) {
+      for (const task of flow.tasks.filter((t) => t.type === 'io.kestra.plugin.scripts.node.Commands')) {
+        expect(task.scripts.length, `${flow.name}: ${task.id} runs no dist/tasks/*.mjs`).toBeGreaterThan(0);
+        for (const script of task.scripts) {
+          expect(existsSync(join(REPO_ROOT, 'tasks', `${script}.ts`)), `${flow.name}: ${task.id} runs ${script}`).toBe(true);
+          expect(existsSync(join(work, 'dist/tasks', `${script}.mjs`)), `${script}.mjs built`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('every outputs.<task>.vars.<key> a flow reads is emitted by that task\'s script, and every output file is listed', () => {
+    expect([...(emitted.get('decide') ?? [])]).toEqual(expect.arrayContaining(['decision', 'confidence', 'decided_by']));
+    const problems = flows.flatMap((flow) => danglingReferences(flow, (script) => emitted.get(script)));
+    expect(problems).toEqual([]);
+  });
+
+  it('detects a dangling reference (the check can fail)', () => {
+    const flow = flows.find((f) => f.name === 'devops-loop')!;
+    const broken = parseFlow('broken', flow.source.replace('outputs.decide.vars.decision }}', 'outputs.decide.vars.verdict }}'));
+    const problems = danglingReferences(broken, (script) => emitted.get(script));
+    expect(problems.join('\n')).toContain('never emits `verdict`');
+    const missingFile = parseFlow('broken', flow.source.replace("outputs.decide.outputFiles['decision.json'] }}", "outputs.decide.outputFiles['verdicts.json'] }}"));
+    expect(danglingReferences(missingFile, (s) => emitted.get(s)).join('\n')).toContain('does not list verdicts.json');
+  });
+
+  it('devops-loop: typed, described inputs; a webhook keyed by a secret; ROLLBACK → rollback → fix PR; record-sample always', () => {
+    const flow = flows.find((f) => f.name === 'devops-loop')!;
+    const inputs = flow.doc.inputs as Array<Record<string, unknown>>;
+    expect(inputs.map((i) => i.id)).toEqual(
+      expect.arrayContaining(['deployment_id', 'service', 'namespace', 'version', 'previous_version', 'deployed_at', 'scenario']),
+    );
+    for (const input of inputs) {
+      expect(typeof input.type, `input ${String(input.id)}`).toBe('string');
+      expect(String(input.description ?? '').length, `input ${String(input.id)} description`).toBeGreaterThan(10);
+    }
+    const triggers = flow.doc.triggers as Array<Record<string, unknown>>;
+    expect(triggers.find((t) => t.type === 'io.kestra.plugin.core.trigger.Webhook')?.key).toMatch(/secret\('WEBHOOK_KEY'\)/);
+    const act = flow.tasks.find((t) => t.type === 'io.kestra.plugin.core.flow.Switch')!;
+    expect(act.spec.value).toContain('outputs.decide.vars.decision');
+    const rollbackBranch = (act.spec.cases as Record<string, Array<{ id: string }>>).ROLLBACK!.map((t) => t.id);
+    expect(rollbackBranch.indexOf('rollback')).toBeLessThan(rollbackBranch.indexOf('open_fix_pr'));
+    const top = (flow.doc.tasks as Array<{ id: string }>).map((t) => t.id);
+    expect(top.indexOf('record_sample')).toBeGreaterThan(top.indexOf('decide'));
+    expect(top.indexOf('record_sample')).toBeLessThan(top.indexOf('act'));
+    // A second `rollout undo` would undo the first: the rollback task must not be retried.
+    expect(flow.tasks.find((t) => t.id === 'rollback')!.spec.retry).toBeUndefined();
+    expect(flow.doc.errors).toBeDefined();
+    const outputs = (flow.doc.outputs as Array<{ id: string }>).map((o) => o.id);
+    expect(outputs).toEqual(
+      expect.arrayContaining(['decision', 'confidence', 'decided_by', 'health_score', 'summary', 'reasoning', 'rollback_status', 'pr_url']),
+    );
+  });
+
+  it('parseFlow names the file and what is wrong', () => {
+    expect(() => parseFlow('x', 'id: [')).toThrow(/x: not valid YAML/);
+    expect(() => parseFlow('x', 'id: a\nnamespace: b\n')).toThrow('x: the flow has no `tasks`');
+  });
+});
