@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
   const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : values.json ? 'warn' : 'info' });
   const llm = createChatClientFromSettings(config.llm);
-  const github = githubTarget(config, logger);
+  const github = await githubTarget(config, logger);
   const kubectl = createKubectlRunner();
   const report = await runLoop(scenario, {
     rollback: (target) =>

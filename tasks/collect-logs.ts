@@ -22,7 +22,9 @@
 //   dropped ({baseline, canary}: lines over LOG_MAX_LINES), file.
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
 // Lines are redacted (splitLogWindows) before they are written anywhere.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// Synchronous fs: a task is one short process, and node:fs/promises would load
+// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { createKubectlRunner } from '../src/actions/rollback.js';
 import { createKubectlLogSource } from '../src/collect/kubectl-logs.js';
@@ -74,7 +76,7 @@ async function fetchLines(source: LogSource, deployment: Deployment, baselineSta
 async function mergeIntoScenario(file: string, deployment: Deployment, logs: { baseline: string[]; canary: string[] }): Promise<void> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new Error(`SCENARIO_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run collect-metrics first or unset SCENARIO_FILE`);
   }
@@ -96,8 +98,8 @@ async function mergeIntoScenario(file: string, deployment: Deployment, logs: { b
   const after = ScenarioSchema.safeParse(merged);
   if (!after.success) throw new Error(`the scenario with logs is not valid: ${formatIssues(after.error)}`);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(merged, null, 2)}\n`);
-  await rename(tmp, file);
+  writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
+  renameSync(tmp, file);
 }
 
 async function main(): Promise<void> {
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
   const logs = { baseline: windows.baseline, canary: windows.canary };
 
   if (scenarioFile) await mergeIntoScenario(scenarioFile, deployment, logs);
-  else await writeFile(out, `${JSON.stringify(logs, null, 2)}\n`);
+  else writeFileSync(out, `${JSON.stringify(logs, null, 2)}\n`);
 
   logger.info(
     {

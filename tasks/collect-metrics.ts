@@ -20,7 +20,9 @@
 //   deployed_at (ISO), metrics (names), samples ({metric: {baseline, canary}}
 //   counts of non-null samples), no_data (metrics without a single sample).
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
-import { writeFile } from 'node:fs/promises';
+// Synchronous fs: a task is one short process, and node:fs/promises would load
+// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+import { writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { readMockScenario, DEFAULT_MOCK_DIR } from '../src/collect/mock-source.js';
 import { collectMetrics, createPrometheusClient, metricsWithoutData, type CollectedMetrics } from '../src/collect/prometheus.js';
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   };
   const checked = ScenarioSchema.safeParse(scenario);
   if (!checked.success) throw new Error(`the collected scenario is not valid: ${formatIssues(checked.error)}`);
-  await writeFile(out, `${JSON.stringify(checked.data, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(checked.data, null, 2)}\n`);
 
   const noData = metricsWithoutData(metrics);
   const samples = Object.fromEntries(

@@ -8,7 +8,9 @@
 //   plus the configuration variables in README.md (LLM_*, JUDGE_*, LOG_LEVEL, ...)
 // Outputs (Kestra): decision, confidence, decided_by, health_score, summary, reasoning;
 //   counter `decisions` tagged by decision and decided_by; timer `llm_latency` when the LLM ran.
-import { writeFile } from 'node:fs/promises';
+// Synchronous fs: a task is one short process, and node:fs/promises would load
+// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+import { writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings, decide, decideInput, headline } from '../src/decision/decide.js';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     decideInput(scenario),
     { thresholds: config.judge, logger: createLogger({ level: config.logLevel, fd: 1 }), ...(llm ? { llm } : {}) },
   );
-  await writeFile(out, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
   Kestra.outputs({
     ...headline(record),
     decision_file: out,

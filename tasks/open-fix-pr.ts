@@ -13,19 +13,21 @@
 // Outputs (Kestra): pr_status (created | updated | dry-run | skipped), pr_url, pr_number, branch.
 //   `skipped`: the decision was CONTINUE, nothing to fix.
 // Failure: exit 1 with a one-line reason on stderr, no outputs.
-import { readFile } from 'node:fs/promises';
+// Synchronous fs: a task is one short process, and node:fs/promises would load
+// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+import { readFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
-import type { GitHubTarget } from '../src/actions/github-target.js';
+import { githubTarget } from '../src/actions/github-target.js';
 import { DEFAULT_FIX_PR_LABELS, fixPrBranch, openFixPr } from '../src/actions/fix-pr.js';
-import { configOrExit, type AppConfig } from '../src/config/env.js';
+import { configOrExit } from '../src/config/env.js';
 import type { DecisionRecord } from '../src/decision/types.js';
-import { createLogger, type Logger } from '../src/log.js';
+import { createLogger } from '../src/log.js';
 import { readDeploymentEnv } from '../src/task-io/deployment-env.js';
 
 async function readDecision(file: string): Promise<DecisionRecord> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new Error(`DECISION_FILE ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
@@ -44,19 +46,6 @@ async function readDecision(file: string): Promise<DecisionRecord> {
   return r as DecisionRecord;
 }
 
-/**
- * githubTarget (src/actions/github-target.ts) brings in @octokit/rest, ~100 KB of
- * bundle to load; only a live run (a token and DRY_RUN=false) needs it, so it is
- * imported just then. A dry run gets what githubTarget gives it: no client, the
- * same owner/repo.
- */
-async function fixPrTarget(config: AppConfig, logger: Logger): Promise<GitHubTarget> {
-  const live = Boolean(config.github.token) && !config.dryRun;
-  if (live) return (await import('../src/actions/github-target.js')).githubTarget(config, logger);
-  const [owner, repo] = (config.github.repository ?? 'owner/repo').split('/') as [string, string];
-  return { octokit: null, owner, repo };
-}
-
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger({ level: config.logLevel, fd: 1 });
@@ -67,7 +56,7 @@ async function main(): Promise<void> {
     Kestra.outputs({ pr_status: 'skipped', pr_url: null, pr_number: null, branch: fixPrBranch(deployment) });
     return;
   }
-  const { octokit, owner, repo } = await fixPrTarget(config, logger);
+  const { octokit, owner, repo } = await githubTarget(config, logger);
   const labelsEnv = process.env.PR_LABELS;
   const labels =
     labelsEnv === undefined ? DEFAULT_FIX_PR_LABELS : labelsEnv.split(',').map((l) => l.trim()).filter(Boolean);

@@ -2,7 +2,6 @@
 // run with kubectl through execFile (never a shell). Names are validated before
 // anything runs; every kubectl failure, a missing revision or an image that is
 // not the expected one after the rollout ends in status "failed" with a reason.
-import { execFile } from 'node:child_process';
 import type { Logger } from '../log.js';
 import {
   InvalidTargetError,
@@ -38,8 +37,11 @@ export function createKubectlRunner(options: KubectlRunnerOptions = {}): Kubectl
   const binary = options.binary ?? 'kubectl';
   const timeoutMs = options.timeoutMs ?? 300_000;
   const env = { ...process.env, ...options.env, ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}) };
-  return (args) =>
-    new Promise((resolve) => {
+  return async (args) => {
+    // loaded on the first command, not at start-up: a dry run never spawns, and
+    // child_process brings net, dgram and the streams with it (~2 ms of a task's start)
+    const { execFile } = await import('node:child_process');
+    return new Promise((resolve) => {
       execFile(
         binary,
         args,
@@ -56,6 +58,7 @@ export function createKubectlRunner(options: KubectlRunnerOptions = {}): Kubectl
         },
       );
     });
+  };
 }
 
 export type RollbackStatus = 'rolled-back' | 'dry-run' | 'failed';

@@ -13,7 +13,7 @@ export interface FlowTask {
   type: string;
   /** the task's YAML object as parsed */
   spec: Record<string, unknown>;
-  /** the `node dist/tasks/<name>.mjs` scripts its commands run */
+  /** the `node dist/tasks/<name>.cjs` scripts its commands run */
   scripts: string[];
 }
 
@@ -43,7 +43,7 @@ function walkTasks(list: unknown, into: FlowTask[]): void {
     if (!item || typeof item !== 'object') continue;
     const spec = item as Record<string, unknown>;
     const commands = Array.isArray(spec.commands) ? spec.commands.map(String) : [];
-    const scripts = commands.flatMap((c) => [...c.matchAll(/\bnode\s+dist\/tasks\/([a-z0-9-]+)\.mjs\b/g)].map((m) => m[1]!));
+    const scripts = commands.flatMap((c) => [...c.matchAll(/\bnode\s+dist\/tasks\/([a-z0-9-]+)\.cjs\b/g)].map((m) => m[1]!));
     into.push({ id: String(spec.id), type: String(spec.type), spec, scripts });
     for (const key of CHILD_LISTS) walkTasks(spec[key], into);
     if (spec.cases && typeof spec.cases === 'object') {
@@ -108,7 +108,7 @@ export function danglingReferences(flow: FlowFile, emitted: (script: string) => 
     const keys = task.scripts.map(emitted);
     if (keys.some((k) => k === undefined)) continue;
     if (!keys.some((k) => k!.has(ref.key))) {
-      problems.push(`${flow.name}: ${at}: ${task.scripts.map((s) => `dist/tasks/${s}.mjs`).join(', ')} never emits \`${ref.key}\``);
+      problems.push(`${flow.name}: ${at}: ${task.scripts.map((s) => `dist/tasks/${s}.cjs`).join(', ')} never emits \`${ref.key}\``);
     }
   }
   return problems;

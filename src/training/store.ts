@@ -5,8 +5,11 @@
 // exclusive lock file (O_EXCL create), and each line goes out in one write() on an
 // O_APPEND descriptor, so lines are never torn or interleaved. An index of
 // recorded ids (one empty marker file per id) keeps the check O(1).
+//
+// The file calls are synchronous: record-sample is one short process, and
+// node:fs/promises would cost its start-up ~1 ms (it loads readline and the streams).
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingSample } from './sample.js';
 
@@ -23,9 +26,9 @@ function markerName(deploymentId: string): string {
   return createHash('sha256').update(deploymentId).digest('hex').slice(0, 40);
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await stat(path);
+    statSync(path);
     return true;
   } catch {
     return false;
@@ -38,14 +41,13 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   let delay = 2;
   for (;;) {
     try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      // O_CREAT | O_EXCL: exactly one writer creates the lock
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
+      const age = lockAge(lock);
+      if (age > STALE_LOCK_MS) removeQuietly(lock);
       if (Date.now() - started > LOCK_WAIT_MS) {
         throw new Error(`training data: could not take the lock ${lock} within ${LOCK_WAIT_MS} ms; if no writer is running, delete it`);
       }
@@ -56,18 +58,34 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    await unlink(lock).catch(() => undefined);
+    removeQuietly(lock);
+  }
+}
+
+function lockAge(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0; // gone meanwhile: try again at once
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone: another writer broke the stale lock first
   }
 }
 
 export async function recordSample(dir: string, sample: TrainingSample): Promise<RecordOutcome> {
   const file = join(dir, SAMPLES_FILE);
-  await mkdir(join(dir, INDEX_DIR), { recursive: true });
+  mkdirSync(join(dir, INDEX_DIR), { recursive: true });
   const marker = join(dir, INDEX_DIR, markerName(sample.deployment_id));
   return withLock(dir, async () => {
-    if (await exists(marker)) return { status: 'duplicate', file };
-    await appendFile(file, `${JSON.stringify(sample)}\n`, { flag: 'a' });
-    await writeFile(marker, '');
+    if (exists(marker)) return { status: 'duplicate', file };
+    appendFileSync(file, `${JSON.stringify(sample)}\n`, { flag: 'a' });
+    writeFileSync(marker, '');
     return { status: 'recorded', file };
   });
 }
@@ -81,7 +99,7 @@ export interface CorruptLine {
 export async function readSamples(dir: string): Promise<{ samples: TrainingSample[]; corrupt: CorruptLine[] }> {
   let text: string;
   try {
-    text = await readFile(join(dir, SAMPLES_FILE), 'utf8');
+    text = readFileSync(join(dir, SAMPLES_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { samples: [], corrupt: [] };
     throw err;

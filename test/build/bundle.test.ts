@@ -1,5 +1,5 @@
 // The Kestra bundle: tasks/decide.ts built by scripts/build.ts into one
-// self-contained decide.mjs, run alone with plain `node` (no node_modules
+// self-contained decide.cjs, run alone with plain `node` (no node_modules
 // anywhere above it), as Kestra runs it.
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -33,25 +33,25 @@ function kestraLines(stdout: string): Array<Record<string, any>> {
     .map((l) => JSON.parse(l.slice(2, -2)) as Record<string, any>);
 }
 
-describe('the decide.mjs bundle, run with plain node', () => {
+describe('the decide.cjs bundle, run with plain node', () => {
   let outdir: string | undefined;
   let built: string[] = [];
   const runDirs: string[] = [];
 
-  /** decide.mjs copied alone into a fresh dir (with the scenario when given), run there with `node`. */
+  /** decide.cjs copied alone into a fresh dir (with the scenario when given), run there with `node`. */
   async function runBundle(
     scenario: string | undefined,
     extraEnv: Record<string, string> = {},
   ): Promise<{ dir: string; result: CommandResult }> {
     const dir = await makeTempDir('bundle-run');
     runDirs.push(dir);
-    await copyFile(join(outdir!, 'decide.mjs'), join(dir, 'decide.mjs'));
+    await copyFile(join(outdir!, 'decide.cjs'), join(dir, 'decide.cjs'));
     const env: Record<string, string | undefined> = { SCENARIO_FILE: undefined, ...extraEnv };
     if (scenario) {
       await copyFile(join(MOCK, `${scenario}.json`), join(dir, 'scenario.json'));
       env.SCENARIO_FILE = join(dir, 'scenario.json');
     }
-    const result = await runCommand(process.execPath, ['decide.mjs'], { cwd: dir, env: commandEnv(join(dir, 'training'), env) });
+    const result = await runCommand(process.execPath, ['decide.cjs'], { cwd: dir, env: commandEnv(join(dir, 'training'), env) });
     return { dir, result };
   }
 
@@ -66,8 +66,8 @@ describe('the decide.mjs bundle, run with plain node', () => {
     for (const d of runDirs) await removeTempDir(d);
   });
 
-  it('buildTasks writes decide.mjs and returns its path', async () => {
-    expect(built).toContain(join(outdir!, 'decide.mjs'));
+  it('buildTasks writes decide.cjs and returns its path', async () => {
+    expect(built).toContain(join(outdir!, 'decide.cjs'));
     for (const file of built) expect(await exists(file)).toBe(true);
   });
 

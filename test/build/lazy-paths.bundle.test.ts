@@ -55,13 +55,13 @@ afterAll(async () => {
   for (const d of dirs) await removeTempDir(d);
 });
 
-/** `<task>.mjs` copied alone into a fresh directory and run there with plain node. */
+/** `<task>.cjs` copied alone into a fresh directory and run there with plain node. */
 async function runBundle(task: string, env: Record<string, string | undefined>, files: Record<string, string> = {}): Promise<{ dir: string; result: CommandResult }> {
   const dir = await makeTempDir(`lazy-${task}`);
   dirs.push(dir);
-  await copyFile(join(outdir!, `${task}.mjs`), join(dir, `${task}.mjs`));
+  await copyFile(join(outdir!, `${task}.cjs`), join(dir, `${task}.cjs`));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  const result = await runCommand(process.execPath, [`${task}.mjs`], { cwd: dir, env: commandEnv(join(dir, 'training'), { LOG_LEVEL: 'warn', ...env }), timeoutMs: 30_000 });
+  const result = await runCommand(process.execPath, [`${task}.cjs`], { cwd: dir, env: commandEnv(join(dir, 'training'), { LOG_LEVEL: 'warn', ...env }), timeoutMs: 30_000 });
   return { dir, result };
 }
 
@@ -73,7 +73,7 @@ const deploymentEnv = (s: Scenario) => ({
   PREVIOUS_VERSION: s.deployment.previous_version,
 });
 
-describe('collect-metrics.mjs: axios, loaded on demand, against a real Prometheus', () => {
+describe('collect-metrics.cjs: axios, loaded on demand, against a real Prometheus', () => {
   let server: PrometheusServer | undefined;
   let deployedAt: Date;
   beforeAll(async () => {
@@ -116,7 +116,7 @@ describe('collect-metrics.mjs: axios, loaded on demand, against a real Prometheu
   }, 60_000);
 });
 
-describe('collect-logs.mjs: axios against the Loki double (GET with params)', () => {
+describe('collect-logs.cjs: axios against the Loki double (GET with params)', () => {
   it('reads both windows from Loki, redacted', async () => {
     const labels = { namespace: 'prod', app: 'payment-service' };
     const loki = await startLokiDouble([
@@ -147,7 +147,7 @@ describe('collect-logs.mjs: axios against the Loki double (GET with params)', ()
   }, 60_000);
 });
 
-describe('decide.mjs: the openai SDK, loaded only with a key', () => {
+describe('decide.cjs: the openai SDK, loaded only with a key', () => {
   it('with LLM_API_KEY the LLM answers through the real SDK; the llm_latency timer is written', async () => {
     const srv = await startOpenAiCompatibleServer({ content: answerJson('ROLLBACK', 0.9) });
     try {
@@ -183,7 +183,7 @@ describe('decide.mjs: the openai SDK, loaded only with a key', () => {
   }, 60_000);
 });
 
-describe('open-fix-pr.mjs: @octokit/rest, loaded only for a live run', () => {
+describe('open-fix-pr.cjs: @octokit/rest, loaded only for a live run', () => {
   let gh: GithubApiDouble | undefined;
   let decision: string;
   beforeAll(async () => {
@@ -245,19 +245,18 @@ describe('the build stand-ins', () => {
     try {
       await build({
         entryPoints: [entry],
-        outfile: join(dir, 'entry.mjs'),
+        outfile: join(dir, 'entry.cjs'),
         bundle: true,
         platform: 'node',
         target: 'node20',
-        format: 'esm',
+        format: 'cjs',
         logLevel: 'silent',
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
         plugins: [replacementsPlugin(), lazyBuiltinsPlugin()],
       });
     } finally {
       await import('node:fs/promises').then((fs) => fs.rm(entry, { force: true }));
     }
-    const r = await runCommand(process.execPath, ['entry.mjs'], { cwd: dir, env: commandEnv(join(dir, 'training')) });
+    const r = await runCommand(process.execPath, ['entry.cjs'], { cwd: dir, env: commandEnv(join(dir, 'training')) });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');

@@ -1,8 +1,10 @@
 // Builds the dashboard (`next build dashboard`) and starts it (`next start`) on
 // a free loopback port, for the end-to-end test and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freeLoopbackPort as freePort } from '../../src/util/free-port.js';
+
+export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NEXT_BIN = resolve(ROOT, 'node_modules/next/dist/bin/next');
@@ -11,17 +13,6 @@ export interface RunningDashboard {
   url: string;
   output: () => string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {

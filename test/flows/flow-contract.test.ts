@@ -61,8 +61,8 @@ describe('flows/*.yml against the task scripts', () => {
     // Run the scripts in the order the devops-loop flow runs them, each in the same
     // working directory (the files they hand on are the flow's inputFiles/outputFiles).
     const run = async (script: string, env: Record<string, string>, mayFail = false) => {
-      const bundle = join(work, `${script}.mjs`);
-      await copyFile(join(work, 'dist/tasks', `${script}.mjs`), bundle);
+      const bundle = join(work, `${script}.cjs`);
+      await copyFile(join(work, 'dist/tasks', `${script}.cjs`), bundle);
       const r = await runCommand(process.execPath, [bundle], { cwd: work, env: commandEnv(join(work, 'training'), env), timeoutMs: 20_000 });
       if (!mayFail && r.code !== 0) throw new Error(`${script} exited ${r.code}: ${r.stderr}`);
       emitted.set(script, emittedKeys(r.stdout));
@@ -95,10 +95,10 @@ describe('flows/*.yml against the task scripts', () => {
   it('every script a flow runs is a task entry that the build bundles', () => {
     for (const flow of flows) {
       for (const task of flow.tasks.filter((t) => t.type === 'io.kestra.plugin.scripts.node.Commands')) {
-        expect(task.scripts.length, `${flow.name}: ${task.id} runs no dist/tasks/*.mjs`).toBeGreaterThan(0);
+        expect(task.scripts.length, `${flow.name}: ${task.id} runs no dist/tasks/*.cjs`).toBeGreaterThan(0);
         for (const script of task.scripts) {
           expect(existsSync(join(REPO_ROOT, 'tasks', `${script}.ts`)), `${flow.name}: ${task.id} runs ${script}`).toBe(true);
-          expect(existsSync(join(work, 'dist/tasks', `${script}.mjs`)), `${script}.mjs built`).toBe(true);
+          expect(existsSync(join(work, 'dist/tasks', `${script}.cjs`)), `${script}.cjs built`).toBe(true);
         }
       }
     }

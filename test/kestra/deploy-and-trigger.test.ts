@@ -34,8 +34,8 @@ describe('kestra:deploy and trigger against the Kestra API double', () => {
   it('uploads every bundle and demo scenario as namespace files and upserts every flow, idempotently', async () => {
     const report = await deploy({ env: env() });
     expect(report.flows.map((f) => f.id).sort()).toEqual(['devops-loop', 'watchdog-health']);
-    const decide = kestra.namespaceFiles.get('ai.devops.commander:/dist/tasks/decide.mjs');
-    expect(decide?.equals(await readFile(join(REPO_ROOT, 'dist/tasks/decide.mjs')))).toBe(true);
+    const decide = kestra.namespaceFiles.get('ai.devops.commander:/dist/tasks/decide.cjs');
+    expect(decide?.equals(await readFile(join(REPO_ROOT, 'dist/tasks/decide.cjs')))).toBe(true);
     expect(kestra.namespaceFiles.has('ai.devops.commander:/mock-data/scenarios/memory-leak-payment.json')).toBe(true);
     expect(kestra.flows.get('ai.devops.commander/devops-loop')?.source).toBe((await readFile(join(REPO_ROOT, 'flows/devops-loop.yml'), 'utf8')).trim());
     const upsert = kestra.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/main/flows/ai.devops.commander')!;

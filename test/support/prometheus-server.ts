@@ -16,12 +16,12 @@
 // sample exactly at each evaluation instant.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { windowInstants } from '../../src/collect/prometheus.js';
 import { escapeLabelValue } from '../../src/collect/promql.js';
 import type { Scenario } from '../../src/scenario/schema.js';
+import { freeLoopbackPort } from '../../src/util/free-port.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -83,18 +83,8 @@ export function openMetricsText(loaded: LoadedScenario[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free loopback port (src/util/free-port.ts), under the name the tests use. */
+export const freePort = freeLoopbackPort;
 
 function run(command: string, args: string[], timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -18,7 +18,7 @@ describe('record-sample with 100 concurrent writer processes', () => {
   beforeAll(async () => {
     work = await makeTempDir('writers');
     const built = await buildTasks(join(work, 'dist'));
-    bundle = built.find((f) => f.endsWith('record-sample.mjs'))!;
+    bundle = built.find((f) => f.endsWith('record-sample.cjs'))!;
     const scenario = await loadScenarioFile(join(REPO_ROOT, 'mock-data/scenarios/memory-leak-payment.json'));
     const record = await decide(
       { deployment: scenario.deployment, step_seconds: scenario.step_seconds, metrics: scenario.metrics },
