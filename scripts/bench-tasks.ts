@@ -10,7 +10,9 @@
 //                     `within_target` is judged on this
 //   startup_vs_node   the same bundle stopped by its first check (DRY_RUN=maybe,
 //                     rejected, exit 2): modules loaded and initialised, configuration
-//                     read; what is left of bundled_vs_node is the task's own work
+//                     read. It also formats and prints the rejection, code the
+//                     build's warm-up runs do not put in the code cache, so for the
+//                     smallest tasks it can come out above the full run
 //   no_cache_vs_node  the bundle built without its V8 code cache
 //                     (scripts/build/code-cache.ts); `code_cache` says whether V8
 //                     accepted the cache on this node
