@@ -50,6 +50,8 @@ export async function buildTasks(outdir: string, options: BuildOptions = {}): Pr
     plugins: [replacementsPlugin(), lazyBuiltinsPlugin()],
   });
   const files = new Map(names.map((n) => [n, join(outdir, `${n}.cjs`)]));
+  // bundles were ES modules (<name>.mjs) before: kestra:deploy uploads all of dist/tasks
+  for (const n of names) rmSync(join(outdir, `${n}.mjs`), { force: true });
   if (options.codeCache !== false) {
     const work = mkdtempSync(join(tmpdir(), 'watchdog-warm-up-'));
     try {

@@ -1,7 +1,7 @@
 // The Kestra bundle: tasks/decide.ts built by scripts/build.ts into one
 // self-contained decide.cjs, run alone with plain `node` (no node_modules
 // anywhere above it), as Kestra runs it.
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTasks } from '../../scripts/build.js';
@@ -59,6 +59,9 @@ describe('the decide.cjs bundle, run with plain node', () => {
     outdir = await makeTempDir('bundle-out');
     // buildTasks reads tasks/ relative to the working directory: the repository root under vitest
     expect(process.cwd()).toBe(REPO_ROOT);
+    // what a build before the switch to CommonJS left, and a file that is no bundle
+    await writeFile(join(outdir, 'decide.mjs'), 'stale');
+    await writeFile(join(outdir, 'notes.mjs'), 'keep');
     built = await buildTasks(outdir);
   });
   afterAll(async () => {
@@ -69,6 +72,11 @@ describe('the decide.cjs bundle, run with plain node', () => {
   it('buildTasks writes decide.cjs and returns its path', async () => {
     expect(built).toContain(join(outdir!, 'decide.cjs'));
     for (const file of built) expect(await exists(file)).toBe(true);
+  });
+
+  it("removes a task's stale <name>.mjs (kestra:deploy uploads every file there), and nothing else", async () => {
+    expect(await exists(join(outdir!, 'decide.mjs'))).toBe(false);
+    expect(await readFile(join(outdir!, 'notes.mjs'), 'utf8')).toBe('keep');
   });
 
   it('the run directory has no node_modules anywhere above it', async () => {
