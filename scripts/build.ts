@@ -14,7 +14,7 @@ import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { freeLoopbackPort } from '../src/util/free-port.js';
 import { CodeCacheError, embedCodeCache } from './build/code-cache.js';
 import { lazyBuiltinsPlugin, replacementsPlugin } from './build/cold-start-plugins.js';
-import { WARM_UP_ORDER, warmUpRuns } from './build/warm-up-runs.js';
+import { WARM_UP_TASKS, warmUpRuns } from './build/warm-up-runs.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TASKS_DIR = join(ROOT, 'tasks');
@@ -28,7 +28,7 @@ export async function buildTasks(outdir: string, options: BuildOptions = {}): Pr
   const names = readdirSync(TASKS_DIR)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => f.replace(/\.ts$/, ''));
-  const missing = names.filter((n) => !WARM_UP_ORDER.includes(n));
+  const missing = names.filter((n) => !WARM_UP_TASKS.includes(n));
   if (options.codeCache !== false && missing.length > 0) {
     throw new CodeCacheError(`no warm-up run for ${missing.join(', ')}: add one in scripts/build/warm-up-runs.ts`);
   }
@@ -56,10 +56,9 @@ export async function buildTasks(outdir: string, options: BuildOptions = {}): Pr
     const work = mkdtempSync(join(tmpdir(), 'watchdog-warm-up-'));
     try {
       // a port nothing listens on: every URL of the warm-up runs is refused at once
-      const runs = warmUpRuns(ROOT, work, `http://127.0.0.1:${await freeLoopbackPort()}`);
-      for (const name of WARM_UP_ORDER) {
+      for (const [name, warmUp] of warmUpRuns(ROOT, work, `http://127.0.0.1:${await freeLoopbackPort()}`)) {
         const file = files.get(name);
-        if (file) embedCodeCache(file, runs[name]!);
+        if (file) embedCodeCache(file, warmUp);
       }
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -9,12 +9,39 @@
 import { join } from 'node:path';
 import type { WarmUp } from './code-cache.js';
 
-/** Tasks in the order their warm-up runs must go (later ones read earlier outputs). */
-export const WARM_UP_ORDER = ['collect-metrics', 'collect-logs', 'decide', 'record-sample', 'rollback', 'open-fix-pr', 'health-check'];
-
 const SCENARIO = 'memory-leak-payment';
 
-export function warmUpRuns(repoRoot: string, work: string, closedUrl: string): Record<string, WarmUp> {
+interface Scratch {
+  repoRoot: string;
+  work: string;
+  scenarioFile: string;
+  decisionFile: string;
+}
+
+/**
+ * Each task's own inputs and the exit code its run must end with, in the order the
+ * runs go (later ones read earlier outputs).
+ */
+const RUNS: Record<string, (s: Scratch) => { env: Record<string, string>; status: number }> = {
+  'collect-metrics': (s) => ({
+    env: { SOURCE: 'mock', SCENARIO, MOCK_DATA_DIR: join(s.repoRoot, 'mock-data/scenarios'), OUTPUT_FILE: s.scenarioFile },
+    status: 0,
+  }),
+  // kubectl is not on PATH: fails after start-up, with its one-line reason
+  'collect-logs': (s) => ({ env: { OUTPUT_FILE: join(s.work, 'logs.json') }, status: 1 }),
+  decide: (s) => ({ env: { SCENARIO_FILE: s.scenarioFile, DECISION_FILE: s.decisionFile }, status: 0 }),
+  'record-sample': (s) => ({ env: { DECISION_FILE: s.decisionFile }, status: 0 }),
+  rollback: () => ({ env: {}, status: 0 }),
+  'open-fix-pr': (s) => ({ env: { DECISION_FILE: s.decisionFile }, status: 0 }),
+  // Kestra and Prometheus are down: unhealthy, exit 1
+  'health-check': () => ({ env: {}, status: 1 }),
+};
+
+/** The tasks that have a warm-up run, in run order. */
+export const WARM_UP_TASKS = Object.keys(RUNS);
+
+/** Every warm-up run, in order, with its scratch files under `work`. */
+export function warmUpRuns(repoRoot: string, work: string, closedUrl: string): Array<[string, WarmUp]> {
   const base: Record<string, string> = {
     // no kubectl, no git, nothing else to run
     PATH: join(work, 'no-binaries'),
@@ -33,23 +60,9 @@ export function warmUpRuns(repoRoot: string, work: string, closedUrl: string): R
     PREVIOUS_VERSION: 'v1.9.0',
     DEPLOYED_AT: '2026-01-01T00:00:00Z',
   };
-  const scenarioFile = join(work, 'scenario.json');
-  const decisionFile = join(work, 'decision.json');
-  const run = (env: Record<string, string>, status = 0): WarmUp => ({ env: { ...base, ...env }, cwd: work, status });
-  return {
-    'collect-metrics': run({
-      SOURCE: 'mock',
-      SCENARIO,
-      MOCK_DATA_DIR: join(repoRoot, 'mock-data/scenarios'),
-      OUTPUT_FILE: scenarioFile,
-    }),
-    // kubectl is not on PATH: fails after start-up, with its one-line reason
-    'collect-logs': run({ OUTPUT_FILE: join(work, 'logs.json') }, 1),
-    decide: run({ SCENARIO_FILE: scenarioFile, DECISION_FILE: decisionFile }),
-    'record-sample': run({ DECISION_FILE: decisionFile }),
-    rollback: run({}),
-    'open-fix-pr': run({ DECISION_FILE: decisionFile }),
-    // Kestra and Prometheus are down: unhealthy, exit 1
-    'health-check': run({}, 1),
-  };
+  const scratch: Scratch = { repoRoot, work, scenarioFile: join(work, 'scenario.json'), decisionFile: join(work, 'decision.json') };
+  return Object.entries(RUNS).map(([task, run]) => {
+    const { env, status } = run(scratch);
+    return [task, { env: { ...base, ...env }, cwd: work, status }];
+  });
 }

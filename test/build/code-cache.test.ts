@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTasks } from '../../scripts/build.js';
 import { CodeCacheError, WRAP_HEAD, WRAP_TAIL, assembleBundle, embedCodeCache, splitBundle, wrapBundle } from '../../scripts/build/code-cache.js';
-import { WARM_UP_ORDER } from '../../scripts/build/warm-up-runs.js';
+import { WARM_UP_TASKS } from '../../scripts/build/warm-up-runs.js';
 import { commandEnv, makeTempDir, removeTempDir, runCommand } from '../support/run-command.js';
 
 const ROLLBACK_ENV = { DRY_RUN: 'true', SERVICE: 'payment-api', NAMESPACE: 'prod', DEPLOYMENT_ID: 'dep-cache-1', VERSION: 'v2.0.0', PREVIOUS_VERSION: 'v1.9.0' };
@@ -42,7 +42,7 @@ describe('the code cache in the bundled tasks', () => {
   });
 
   it('every task has a warm-up run, and carries exactly the code esbuild wrote', async () => {
-    for (const task of WARM_UP_ORDER) {
+    for (const task of WARM_UP_TASKS) {
       const { source, cache } = splitBundle(await readFile(join(cached, `${task}.cjs`), 'latin1'));
       const esbuildOutput = await readFile(join(plain, `${task}.cjs`), 'latin1');
       expect(source, task).toBe(`${WRAP_HEAD}${esbuildOutput}${WRAP_TAIL}`);
