@@ -1,6 +1,7 @@
 // npm run build: bundles every tasks/*.ts entry with esbuild into
 // dist/tasks/<name>.cjs — one self-contained file each, run by Kestra with plain
-// `node` (no node_modules next to it). `--outdir DIR` builds elsewhere (tests).
+// `node` (no node_modules next to it). `--outdir DIR` builds elsewhere (a relative
+// DIR is taken from the working directory, the repository root under npm run).
 //
 // CommonJS, not an ES module: Node starts a .cjs entry ~5 ms sooner (no ES module
 // loader). Each bundle then carries a V8 code cache from a warm-up run of the task
@@ -24,7 +25,14 @@ export interface BuildOptions {
   codeCache?: boolean;
 }
 
-export async function buildTasks(outdir: string, options: BuildOptions = {}): Promise<string[]> {
+/**
+ * Bundles every task into `outputDir` (relative: from the working directory) and
+ * returns the absolute paths of the bundles.
+ */
+export async function buildTasks(outputDir: string, options: BuildOptions = {}): Promise<string[]> {
+  // once, here: the warm-up runs work in a scratch directory of their own, where a
+  // relative path would name nothing (and Module.createRequire refuses one)
+  const outdir = resolve(outputDir);
   const names = readdirSync(TASKS_DIR)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => f.replace(/\.ts$/, ''));
@@ -71,7 +79,7 @@ const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   try {
     const { values } = parseCommandArgs(process.argv.slice(2), {
-      outdir: { type: 'string', default: 'dist/tasks' },
+      outdir: { type: 'string', default: join(ROOT, 'dist/tasks') },
       'no-code-cache': { type: 'boolean', default: false },
     });
     const files = await buildTasks(values.outdir!, { codeCache: !values['no-code-cache'] });

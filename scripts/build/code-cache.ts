@@ -22,7 +22,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 
 /** Node's own CommonJS wrapper: the bundle runs in the scope it would have had as a plain .cjs file. */
 export const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
@@ -101,11 +101,13 @@ export function splitBundle(text: string): { source: string; cache: Buffer } {
 }
 
 /**
- * Replaces the esbuild output at `file` by the loader + code + code cache, the cache
+ * Replaces the esbuild output at `file` (an absolute path) by the loader + code + code cache, the cache
  * taken from one warm-up run of the task.
  */
 export function embedCodeCache(file: string, warmUp: WarmUp): void {
   const name = basename(file);
+  // the warm-up runs in warmUp.cwd, where a relative path would name another file
+  if (!isAbsolute(file)) throw new CodeCacheError(`${file}: the bundle's path must be absolute`);
   const wrapped = wrapBundle(name, readFileSync(file, 'latin1'));
   const work = mkdtempSync(join(tmpdir(), 'watchdog-code-cache-'));
   try {

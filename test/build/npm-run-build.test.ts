@@ -1,0 +1,121 @@
+// `npm run build` the way the README gives it: from the repository root (here a copy
+// of it, so the real dist/ is left alone), into the default dist/tasks, or into a
+// relative `--outdir`. The other build tests hand buildTasks an absolute temp dir;
+// a relative one must be resolved before the warm-up runs, which work in a scratch
+// directory of their own (Module.createRequire refuses a relative path).
+import { copyFile, cp, readdir, readFile, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodeCacheError, splitBundle } from '../../scripts/build/code-cache.js';
+import { commandEnv, makeTempDir, removeTempDir, REPO_ROOT, runCommand, type CommandResult } from '../support/run-command.js';
+
+const USAGE = 'usage: npm run build -- [--outdir DIR] [--no-code-cache]';
+
+/** What `npm run build` needs of the repository; node_modules is linked, not copied. */
+const COPIED = ['package.json', 'tsconfig.json', 'scripts', 'src', 'tasks', 'mock-data'];
+
+const builtLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('built '))
+    .map((l) => l.slice('built '.length))
+    .sort();
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('npm run build from the repository root', () => {
+  let repo: string | undefined;
+  let runDir: string | undefined;
+  let tasks: string[] = [];
+  let byDefault: CommandResult;
+  let relative: CommandResult;
+  let noCache: CommandResult;
+
+  const npmRunBuild = (args: string[]) =>
+    runCommand('npm', ['run', 'build', ...(args.length > 0 ? ['--', ...args] : [])], {
+      cwd: repo!,
+      env: commandEnv(join(repo!, 'training-data')),
+      timeoutMs: 120_000,
+    });
+  /** the bundles `dir` (under the copy) should hold, as the absolute paths the build prints */
+  const expected = (dir: string) => tasks.map((t) => join(repo!, dir, `${t}.cjs`)).sort();
+
+  beforeAll(async () => {
+    repo = await makeTempDir('npm-run-build');
+    for (const entry of COPIED) await cp(join(REPO_ROOT, entry), join(repo, entry), { recursive: true });
+    await symlink(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
+    tasks = (await readdir(join(repo, 'tasks'))).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    [byDefault, relative, noCache] = await Promise.all([
+      npmRunBuild([]),
+      npmRunBuild(['--outdir', 'out/relative']),
+      npmRunBuild(['--outdir', 'out/no-cache', '--no-code-cache']),
+    ]);
+  }, 180_000);
+  afterAll(async () => {
+    await removeTempDir(repo);
+    await removeTempDir(runDir);
+  });
+
+  it('no arguments: exit 0, every task built into dist/tasks with its code cache', async () => {
+    expect(byDefault.stderr).toBe('');
+    expect(byDefault.code).toBe(0);
+    expect(builtLines(byDefault.stdout)).toEqual(expected('dist/tasks'));
+    for (const file of expected('dist/tasks')) {
+      expect(splitBundle(await readFile(file, 'latin1')).cache.length, file).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('a bundle from it runs alone with plain node, and this node accepts its cache', async () => {
+    runDir = await makeTempDir('npm-run-build-run');
+    await copyFile(join(repo!, 'dist/tasks/rollback.cjs'), join(runDir, 'rollback.cjs'));
+    const r = await runCommand(process.execPath, ['rollback.cjs'], {
+      cwd: runDir,
+      env: commandEnv(join(runDir, 'training'), {
+        DRY_RUN: 'true',
+        SERVICE: 'payment-api',
+        NAMESPACE: 'prod',
+        DEPLOYMENT_ID: 'dep-npm-run-build',
+        VERSION: 'v2.0.0',
+        PREVIOUS_VERSION: 'v1.9.0',
+        WATCHDOG_CODE_CACHE_REPORT: '1',
+        LOG_LEVEL: 'warn',
+      }),
+    });
+    expect(r.stderr.trim()).toBe('code cache: accepted');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"rollback_status":"dry-run"');
+  });
+
+  it('--outdir with a relative DIR: built under the working directory, with the code cache', async () => {
+    expect(relative.stderr).toBe('');
+    expect(relative.code).toBe(0);
+    expect(builtLines(relative.stdout)).toEqual(expected('out/relative'));
+    for (const file of expected('out/relative')) {
+      expect(splitBundle(await readFile(file, 'latin1')).cache.length, file).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('--no-code-cache: plain esbuild output', async () => {
+    expect(noCache.stderr).toBe('');
+    expect(noCache.code).toBe(0);
+    expect(builtLines(noCache.stdout)).toEqual(expected('out/no-cache'));
+    for (const file of expected('out/no-cache')) {
+      const text = await readFile(file, 'latin1');
+      expect(() => splitBundle(text), file).toThrow(CodeCacheError);
+    }
+  });
+
+  it('an unknown option: exit 1 with the usage line, nothing built', async () => {
+    const r = await npmRunBuild(['--outdir', 'out/never', '--no-such-option']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(USAGE);
+    expect(r.stderr).toContain("build failed: Unknown option '--no-such-option'");
+    expect(builtLines(r.stdout)).toEqual([]);
+    expect(await exists(join(repo!, 'out/never'))).toBe(false);
+  });
+});
