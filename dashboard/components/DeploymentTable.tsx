@@ -4,6 +4,7 @@ import { formatConfidence, formatTime } from '../lib/format';
 import { DecisionBadge } from './DecisionBadge';
 import { StateBadge } from './StateBadge';
 
+/** The list's rows come from execution labels (one search request): no health score or outputs here; the deployment page has them. */
 export function DeploymentTable({ rows }: { rows: DeploymentRow[] }) {
   return (
     <table className="deployments">
@@ -16,7 +17,6 @@ export function DeploymentTable({ rows }: { rows: DeploymentRow[] }) {
           <th scope="col">Decision</th>
           <th scope="col">Confidence</th>
           <th scope="col">Decided by</th>
-          <th scope="col">Health score</th>
           <th scope="col">Execution</th>
         </tr>
       </thead>
@@ -40,7 +40,6 @@ export function DeploymentTable({ rows }: { rows: DeploymentRow[] }) {
             </td>
             <td>{formatConfidence(row.confidence)}</td>
             <td>{row.decidedBy ?? '–'}</td>
-            <td>{row.healthScore === null ? '–' : Math.round(row.healthScore)}</td>
             <td>
               <StateBadge state={row.state} phase={row.phase} />
             </td>

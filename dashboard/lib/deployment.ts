@@ -1,5 +1,8 @@
 // One Kestra execution of devops-loop as a row of the dashboard. Pure.
-import { FlowOutputsSchema, type FlowOutputs, type KestraExecution } from './kestra-schema';
+// Kestra 2.0 executions carry no outputs: a list row is read from the execution's
+// labels (toDeploymentRow); the deployment page adds the flow outputs fetched from
+// /outputs/executions/{id} (toDetailRow).
+import { DecisionLabelsSchema, type DecisionLabels, type FlowOutputs, type KestraExecution } from './kestra-schema';
 
 export type Decision = 'ROLLBACK' | 'CONTINUE';
 
@@ -55,36 +58,58 @@ const finite = (n: number | null | undefined): n is number => typeof n === 'numb
 
 const nonEmpty = (s: string | undefined): string | null => (s && s.trim() !== '' ? s : null);
 
-function phaseOf(state: string, outputs: FlowOutputs): Phase {
-  if (state === 'PAUSED' || outputs.rollback_status === 'awaiting_approval') return 'awaiting_approval';
+const confidenceOf = (c: number | null | undefined): number | null => (finite(c) && c >= 0 && c <= 1 ? c : null);
+
+function phaseOf(state: string, decision: Decision | null, rollbackStatus: string | undefined): Phase {
+  if (state === 'PAUSED' || rollbackStatus === 'awaiting_approval') return 'awaiting_approval';
   if (RUNNING.has(state)) return 'running';
-  if (outputs.decision) return 'decided';
+  if (decision) return 'decided';
   if (FAILED.has(state)) return 'failed';
   return 'ended_without_decision';
 }
 
+/** The devops-loop labels of an execution (the last one of a key wins), validated field by field. */
+export function decisionLabels(execution: KestraExecution): DecisionLabels {
+  const record: Record<string, string> = {};
+  for (const l of execution.labels ?? []) record[l.key] = l.value;
+  const parsed = DecisionLabelsSchema.safeParse(record);
+  return parsed.success ? parsed.data : {};
+}
+
+/**
+ * A list row, from the execution alone (its labels): no request beyond the
+ * search. Before the decide task has labelled it, the decision is null (pending).
+ */
 export function toDeploymentRow(execution: KestraExecution): DeploymentRow {
-  const parsed = FlowOutputsSchema.safeParse(execution.outputs ?? {});
-  const outputs: FlowOutputs = parsed.success ? parsed.data : {};
-  const label = (key: string) => nonEmpty(execution.labels?.find((l) => l.key === key)?.value);
+  return toDetailRow(execution, null);
+}
+
+/**
+ * The deployment page's row: the flow outputs (null when Kestra has none yet)
+ * first, the labels where an output is missing.
+ */
+export function toDetailRow(execution: KestraExecution, flowOutputs: FlowOutputs | null): DeploymentRow {
+  const outputs: FlowOutputs = flowOutputs ?? {};
+  const labels = decisionLabels(execution);
   const start = parseTime(execution.state.startDate);
   const end = parseTime(execution.state.endDate);
   const durationMs =
     start !== null && end !== null && end >= start ? end - start : end !== null ? parseDurationMs(execution.state.duration) : null;
+  const decision = outputs.decision ?? labels.decision ?? null;
   return {
     executionId: execution.id,
-    service: nonEmpty(outputs.service) ?? label('service'),
-    version: nonEmpty(outputs.version) ?? label('version'),
+    service: nonEmpty(outputs.service) ?? nonEmpty(labels.service),
+    version: nonEmpty(outputs.version) ?? nonEmpty(labels.version),
     previousVersion: nonEmpty(outputs.previous_version),
-    deploymentId: nonEmpty(outputs.deployment_id) ?? label('deployment_id'),
+    deploymentId: nonEmpty(outputs.deployment_id) ?? nonEmpty(labels.deployment_id),
     state: execution.state.current,
-    phase: phaseOf(execution.state.current, outputs),
+    phase: phaseOf(execution.state.current, decision, outputs.rollback_status),
     startDate: start !== null ? new Date(start).toISOString() : null,
     endDate: end !== null ? new Date(end).toISOString() : null,
     durationMs,
-    decision: outputs.decision ?? null,
-    confidence: finite(outputs.confidence) && outputs.confidence >= 0 && outputs.confidence <= 1 ? outputs.confidence : null,
-    decidedBy: nonEmpty(outputs.decided_by),
+    decision,
+    confidence: confidenceOf(outputs.confidence) ?? confidenceOf(labels.confidence),
+    decidedBy: nonEmpty(outputs.decided_by) ?? nonEmpty(labels.decided_by),
     healthScore: finite(outputs.health_score) ? outputs.health_score : null,
     summary: nonEmpty(outputs.summary),
     reasoning: nonEmpty(outputs.reasoning),

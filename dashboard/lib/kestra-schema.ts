@@ -1,4 +1,4 @@
-// Kestra's answers, validated once at the boundary. Lenient on purpose: a field
+// Kestra 2.0's answers, validated once at the boundary. Lenient on purpose: a field
 // that is missing or has an unexpected type becomes undefined (z.catch) instead
 // of hiding the whole execution; only the shape that identifies an execution
 // (id, state) is required.
@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 
 const optString = z.catch(z.optional(z.string()), undefined);
 const optNumber = z.catch(z.optional(z.number()), undefined);
-/** Flow outputs typed STRING carry numbers as text ('' when absent): '23.6' -> 23.6, '' -> null. */
+/** Flow outputs typed STRING, and labels, carry numbers as text ('' when absent): '23.6' -> 23.6, '' -> null. */
 const numberLike = z.catch(
   z.optional(
     z.nullable(
@@ -32,12 +32,16 @@ export const StateSchema = z.object({
 
 const LabelSchema = z.object({ key: z.string(), value: z.catch(z.string(), '') });
 
+/**
+ * An execution (GET /executions/{id}, each result of /executions/search). Kestra
+ * 2.0 sends no outputs here: they come from /outputs/executions/{id}
+ * (ExecutionOutputsSchema); what the list needs is in the labels.
+ */
 export const ExecutionSchema = z.object({
   id: z.string().check(z.minLength(1)),
   namespace: optString,
   flowId: optString,
   state: StateSchema,
-  outputs: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
   labels: z.catch(z.optional(z.nullable(z.array(LabelSchema))), undefined),
 });
 export type KestraExecution = z.infer<typeof ExecutionSchema>;
@@ -46,6 +50,9 @@ export const SearchResultSchema = z.object({
   results: z.array(z.unknown()),
   total: z.catch(z.optional(z.number()), undefined),
 });
+
+/** GET /outputs/executions/{id}: flow output id -> value; anything but an object is a bad answer. */
+export const ExecutionOutputsSchema = z.record(z.string(), z.unknown());
 
 /** The devops-loop flow's outputs; every field may be absent (running, failed, paused). */
 export const FlowOutputsSchema = z.object({
@@ -67,6 +74,21 @@ export const FlowOutputsSchema = z.object({
   scenario_file: optString,
 });
 export type FlowOutputs = z.infer<typeof FlowOutputsSchema>;
+
+/**
+ * The execution labels devops-loop sets as it goes (values are strings):
+ * service, version, deployment_id after metrics collection; decision,
+ * confidence ("0.93"), decided_by after the decide task. The list reads these.
+ */
+export const DecisionLabelsSchema = z.object({
+  service: optString,
+  version: optString,
+  deployment_id: optString,
+  decision: z.catch(z.optional(z.enum(['ROLLBACK', 'CONTINUE'])), undefined),
+  confidence: numberLike,
+  decided_by: optString,
+});
+export type DecisionLabels = z.infer<typeof DecisionLabelsSchema>;
 
 // decision.json (src/decision/types.ts DecisionRecord), the parts the page shows.
 const WindowStatsSchema = z.object({

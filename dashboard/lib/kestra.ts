@@ -1,16 +1,25 @@
-// The dashboard's one data-access module: every read of Kestra's executions API
+// The dashboard's one data-access module: every read of Kestra's (2.0) REST API
 // goes through here, on the server (the credentials never leave it). Answers are
 // validated once with zod; failures are classified (unreachable, 401, ...) so the
 // page can say which, and the last good list is kept to stay on screen meanwhile.
+//
+// Kestra 2.0: executions carry no outputs. The list is one search request per
+// poll, its decisions read from the labels devops-loop sets; the deployment page
+// reads the execution, its flow outputs (/outputs/executions/{id}) and the files
+// those name. JSON endpoints are asked for application/json; the file download
+// serves application/octet-stream and answers 406 to `Accept: application/json`.
 import { getConfig, type DashboardConfig } from './config';
-import { toDeploymentRow, type DeploymentRow } from './deployment';
+import { toDeploymentRow, toDetailRow, type DeploymentRow } from './deployment';
 import { rangeStart, type ListFilters } from './filters';
 import {
   DecisionFileSchema,
+  ExecutionOutputsSchema,
   ExecutionSchema,
+  FlowOutputsSchema,
   ScenarioFileSchema,
   SearchResultSchema,
   type DecisionFile,
+  type FlowOutputs,
   type KestraExecution,
   type ScenarioFile,
 } from './kestra-schema';
@@ -37,21 +46,34 @@ export interface KestraClient {
   /** ONE request: the newest page of devops-loop executions matching the filters */
   searchExecutions(filters: Pick<ListFilters, 'service' | 'range'>, now?: number): Promise<{ executions: KestraExecution[]; total: number }>;
   getExecution(id: string): Promise<KestraExecution>;
+  /**
+   * The execution's flow outputs (GET /outputs/executions/{id}); null when Kestra
+   * answers 404: none written yet (running) or no such execution.
+   */
+  getExecutionOutputs(id: string): Promise<FlowOutputs | null>;
   /** an execution's internal-storage file (kestra:///...) as text */
   getExecutionFile(executionId: string, uri: string): Promise<string>;
 }
 
+/** What each kind of endpoint is asked for: the file download is application/octet-stream (406 to application/json). */
+const ACCEPT_JSON = 'application/json';
+const ACCEPT_FILE = '*/*';
+
 export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = fetch): KestraClient {
   const base = `${config.kestraUrl}/api/v1/${config.tenant}`;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const auth: Record<string, string> = {};
   if (config.username !== undefined || config.password !== undefined) {
-    headers.authorization = `Basic ${Buffer.from(`${config.username ?? ''}:${config.password ?? ''}`).toString('base64')}`;
+    auth.authorization = `Basic ${Buffer.from(`${config.username ?? ''}:${config.password ?? ''}`).toString('base64')}`;
   }
 
-  const request = async (path: string, what: string): Promise<Response> => {
+  const request = async (path: string, what: string, accept: string = ACCEPT_JSON): Promise<Response> => {
     let res: Response;
     try {
-      res = await fetchImpl(`${base}${path}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(config.timeoutMs) });
+      res = await fetchImpl(`${base}${path}`, {
+        headers: { ...auth, accept },
+        cache: 'no-store',
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
       throw new KestraError({ kind: 'unreachable', message: `Kestra is unreachable at ${config.kestraUrl} (${cause}).` });
@@ -107,9 +129,24 @@ export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = f
       if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: `Kestra's answer for execution ${id} has an unexpected shape.` });
       return parsed.data;
     },
+    async getExecutionOutputs(id) {
+      const what = `outputs of execution ${id}`;
+      let res: Response;
+      try {
+        res = await request(`/outputs/executions/${encodeURIComponent(id)}`, what);
+      } catch (err) {
+        if (err instanceof KestraError && err.problem.kind === 'not_found') return null;
+        throw err;
+      }
+      const parsed = ExecutionOutputsSchema.safeParse(await json(res, what));
+      if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: `Kestra's answer for the outputs of execution ${id} has an unexpected shape.` });
+      // field by field: a wrong-typed output becomes undefined, the others stay
+      const outputs = FlowOutputsSchema.safeParse(parsed.data);
+      return outputs.success ? outputs.data : {};
+    },
     async getExecutionFile(executionId, uri) {
       const what = `file ${uri}`;
-      const res = await request(`/executions/${encodeURIComponent(executionId)}/file?${new URLSearchParams({ path: uri })}`, what);
+      const res = await request(`/executions/${encodeURIComponent(executionId)}/file?${new URLSearchParams({ path: uri })}`, what, ACCEPT_FILE);
       return res.text();
     },
   };
@@ -166,6 +203,7 @@ export function createListSource(client: () => KestraClient): ListSource {
 // ---- one deployment -----------------------------------------------------------
 
 export interface DeploymentDetail {
+  /** from the execution and its flow outputs (labels where an output is missing) */
   row: DeploymentRow;
   decision: DecisionFile | null;
   /** why the decision file could not be shown, if it could not */
@@ -206,8 +244,10 @@ async function readJsonFile<T>(
 
 export async function loadDeploymentDetail(client: KestraClient, executionId: string, now = Date.now()): Promise<DetailResult> {
   try {
-    const execution = await client.getExecution(executionId);
-    const row = toDeploymentRow(execution);
+    // two requests at once: the execution (404 here is the page's not found) and
+    // its outputs (404 there is "not decided yet", not an error)
+    const [execution, outputs] = await Promise.all([client.getExecution(executionId), client.getExecutionOutputs(executionId)]);
+    const row = toDetailRow(execution, outputs);
     const [decision, scenario] = await Promise.all([
       readJsonFile(client, executionId, row.decisionFile, DecisionFileSchema, 'decision file'),
       readJsonFile(client, executionId, row.scenarioFile, ScenarioFileSchema, 'scenario file'),

@@ -10,27 +10,27 @@ import { DeploymentDetailView } from '../../dashboard/components/DeploymentDetai
 import { DeploymentsView } from '../../dashboard/components/DeploymentsView';
 import { MetricChart } from '../../dashboard/components/MetricChart';
 import { StatusBanner } from '../../dashboard/components/StatusBanner';
-import { toDeploymentRow } from '../../dashboard/lib/deployment';
+import { toDeploymentRow, toDetailRow } from '../../dashboard/lib/deployment';
 import { parseFilters } from '../../dashboard/lib/filters';
 import type { DeploymentDetail } from '../../dashboard/lib/kestra';
-import { DecisionFileSchema, ExecutionSchema, ScenarioFileSchema } from '../../dashboard/lib/kestra-schema';
+import { DecisionFileSchema, ExecutionSchema, FlowOutputsSchema, ScenarioFileSchema } from '../../dashboard/lib/kestra-schema';
 import { buildListView } from '../../dashboard/lib/list-view';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
-function exec(id: string, state: string, outputs?: Record<string, unknown>) {
+/** A Kestra 2.0 execution: labels, no outputs. */
+function exec(id: string, state: string, labels: Record<string, string> = { service: 'orders' }) {
   return ExecutionSchema.parse({
     id,
     state: { current: state, startDate: '2025-06-01T11:00:00Z', ...(state === 'RUNNING' || state === 'PAUSED' ? {} : { endDate: '2025-06-01T11:00:04Z' }) },
-    labels: [{ key: 'service', value: 'orders' }],
-    ...(outputs ? { outputs } : {}),
+    labels: Object.entries(labels).map(([key, value]) => ({ key, value })),
   });
 }
 
 const rows = [
-  toDeploymentRow(exec('r1', 'SUCCESS', { service: 'payment-service', version: 'v2', decision: 'ROLLBACK', confidence: 0.97, decided_by: 'judge', health_score: 23.6 })),
-  toDeploymentRow(exec('c1', 'SUCCESS', { service: 'checkout', version: 'v3', decision: 'CONTINUE', confidence: 0.8, decided_by: 'llm+judge', health_score: 99 })),
+  toDeploymentRow(exec('r1', 'SUCCESS', { service: 'payment-service', version: 'v2', decision: 'ROLLBACK', confidence: '0.97', decided_by: 'judge' })),
+  toDeploymentRow(exec('c1', 'SUCCESS', { service: 'checkout', version: 'v3', decision: 'CONTINUE', confidence: '0.8', decided_by: 'llm+judge' })),
   toDeploymentRow(exec('p1', 'PAUSED')),
   toDeploymentRow(exec('f1', 'FAILED')),
   toDeploymentRow(exec('x1', 'RUNNING')),
@@ -48,11 +48,13 @@ describe('dashboard components (server-rendered HTML)', () => {
     const html = renderToStaticMarkup(h(DeploymentsView, { view: buildListView(list(), parseFilters({}), NOW) }));
     expect(html.match(/<tr data-execution-id=/g)).toHaveLength(5);
     expect(html).toContain('href="/deployments/r1"');
-    for (const text of ['paused for approval', 'failed', 'running', '97%', 'llm+judge', '>24<', 'Rollback rate', '50%', '4.0 s', 'latest 5 of 7 executions']) {
+    for (const text of ['paused for approval', 'failed', 'running', '97%', 'llm+judge', 'Rollback rate', '50%', '4.0 s', 'latest 5 of 7 executions']) {
       expect(html).toContain(text);
     }
     expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-label="Decisions over time: 5 deployments, 1 rollbacks"/);
     expect(html).not.toContain('role="alert"');
+    // the list is built from labels: no column for what only the outputs carry
+    expect(html).not.toContain('Health score');
   });
 
   it('names the problem in a banner and keeps the last good rows under it', () => {
@@ -83,7 +85,10 @@ describe('dashboard components (server-rendered HTML)', () => {
       log_analysis: { baseline_lines: 3, canary_lines: 9, signatures: [{ signature: `ERROR ${EVIL}`, level: 'error', baseline_count: 0, canary_count: 9, example: EVIL, is_new: true }], signatures_dropped: 0 },
     });
     const scenario = ScenarioFileSchema.parse({ step_seconds: 60, deployment: { deployed_at: '2025-06-01T10:50:00Z' }, metrics: { error_rate: { baseline: [0.4, 0.5, 0.6], canary: [8, 9, 10], unit: '%' } } });
-    const row = toDeploymentRow(exec('r1', 'SUCCESS', { service: 'payment-service', decision: 'ROLLBACK', pr_url: 'javascript:alert(1)', sample_status: 'recorded', rollback_status: 'dry_run' }));
+    const row = toDetailRow(
+      exec('r1', 'SUCCESS'),
+      FlowOutputsSchema.parse({ service: 'payment-service', decision: 'ROLLBACK', pr_url: 'javascript:alert(1)', sample_status: 'recorded', rollback_status: 'dry_run' }),
+    );
     const detail: DeploymentDetail = { row, decision, decisionProblem: null, scenario, scenarioProblem: null, fetchedAt: 'now' };
     const html = renderToStaticMarkup(h(DeploymentDetailView, { detail, kestraUrl: 'http://kestra/ui/main/executions/ai.devops.commander/devops-loop/r1' }));
     expect(html).not.toContain('<script>');

@@ -125,6 +125,9 @@ describe('dashboard end to end with the Kestra API double and chromium', () => {
     expect(await page.locator('table.signatures').textContent()).toContain('new');
     expect(await page.locator('[data-llm="disabled"]').textContent()).toContain('The judge decided alone');
     expect(await page.locator('[data-sample]').textContent()).toContain('reward pending');
+    // from the outputs endpoint (Kestra 2.0 executions carry none)
+    expect(await page.locator('[data-rollback]').getAttribute('data-rollback')).toBe('dry_run');
+    expect(await page.locator('.detail-meta').textContent()).toContain('previous version v2.4.0');
     expect(await page.getByRole('link', { name: /Open execution/ }).getAttribute('href')).toBe(
       'https://kestra.example.test/ui/main/executions/ai.devops.commander/devops-loop/e2eRollback0000000001',
     );
@@ -136,11 +139,14 @@ describe('dashboard end to end with the Kestra API double and chromium', () => {
     await page.goto(dashboard.url);
     await page.locator('tr[data-execution-id]').first().waitFor();
     const before = searchRequests().length;
+    const allBefore = kestra.requests.length;
     await page.waitForTimeout(POLL_MS * 6);
     const visible = searchRequests().slice(before);
     expect(visible.length).toBeGreaterThanOrEqual(3);
     expect(visible.length).toBeLessThanOrEqual(7);
     expect(visible.every((r) => r.query.get('page') === '1')).toBe(true);
+    // one request per poll: the search, nothing per row (decisions come from labels)
+    expect(kestra.requests.slice(allBefore).map((r) => r.path)).toEqual(visible.map((r) => r.path));
     // hidden: the page stops polling
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });

@@ -1,6 +1,9 @@
 // Seeds for the Kestra API double: devops-loop executions as the flow leaves
-// them, with a real decision record (decide() on a mock scenario, judge only)
-// and the scenario file in the execution's internal storage.
+// them in Kestra 2.0, with a real decision record (decide() on a mock scenario,
+// judge only) and the scenario file in the execution's internal storage, the
+// flow outputs behind /outputs/executions/{id} and the labels the flow sets
+// (service, version, deployment_id after metrics collection; decision,
+// confidence, decided_by after the decide task).
 import { readFile } from 'node:fs/promises';
 import { decide, decideInput } from '../../src/decision/decide.js';
 import { DEFAULT_THRESHOLDS } from '../../src/judge/judge.js';
@@ -41,7 +44,14 @@ export async function seedDecidedExecution(
     state: 'SUCCESS',
     startDate: opts.startDate,
     endDate: new Date(Date.parse(opts.startDate) + (opts.durationMs ?? 4200)).toISOString(),
-    labels: { service: d.service, version: d.version, deployment_id: d.deployment_id },
+    labels: {
+      service: d.service,
+      version: d.version,
+      deployment_id: d.deployment_id,
+      decision: record.decision,
+      confidence: String(record.confidence),
+      decided_by: record.decided_by,
+    },
     outputs: {
       deployment_id: d.deployment_id,
       service: d.service,
@@ -65,7 +75,7 @@ export async function seedDecidedExecution(
   return { execution, decision: record.decision, service: d.service, version: d.version };
 }
 
-/** Executions without outputs: running, paused for approval, failed. */
+/** Executions not decided (yet): running, paused for approval, failed; labelled by metrics collection, no outputs. */
 export function seedUndecided(kestra: KestraDouble, state: KestraExecutionSeed['state'], service: string, id: string, startDate: string) {
   return kestra.addExecution({
     id,
@@ -87,7 +97,12 @@ export function seedMany(kestra: KestraDouble, count: number, now = Date.now()):
       state: i % 50 === 1 ? 'RUNNING' : i % 50 === 2 ? 'FAILED' : 'SUCCESS',
       startDate: start,
       endDate: i % 50 === 1 ? undefined : new Date(Date.parse(start) + 3000 + (i % 13) * 250).toISOString(),
-      labels: { service, version: `v1.${i}.0`, deployment_id: `deploy-${i}` },
+      labels: {
+        service,
+        version: `v1.${i}.0`,
+        deployment_id: `deploy-${i}`,
+        ...(i % 50 === 1 || i % 50 === 2 ? {} : { decision: rollback ? 'ROLLBACK' : 'CONTINUE', confidence: rollback ? '0.93' : '0.81', decided_by: 'judge' }),
+      },
       outputs:
         i % 50 === 1 || i % 50 === 2
           ? undefined

@@ -4,61 +4,102 @@ import { describe, expect, it } from 'vitest';
 import { bucketDecisions, chartSpan, niceTicks, seriesGeometry, stackedBars } from '../../dashboard/lib/chart';
 import { ConfigError, kestraUiUrl, loadConfig } from '../../dashboard/lib/config';
 import { metricCharts } from '../../dashboard/lib/detail-view';
-import { parseDurationMs, safeHttpUrl, toDeploymentRow, type DeploymentRow } from '../../dashboard/lib/deployment';
+import { parseDurationMs, safeHttpUrl, toDeploymentRow, toDetailRow, type DeploymentRow } from '../../dashboard/lib/deployment';
 import { applyFilters, filtersToQuery, parseFilters, serviceOptions } from '../../dashboard/lib/filters';
 import { formatChange, formatDuration, formatPValue, formatTime } from '../../dashboard/lib/format';
-import { DecisionFileSchema, ExecutionSchema, ScenarioFileSchema } from '../../dashboard/lib/kestra-schema';
+import { DecisionFileSchema, ExecutionSchema, FlowOutputsSchema, ScenarioFileSchema } from '../../dashboard/lib/kestra-schema';
 import { buildListView } from '../../dashboard/lib/list-view';
 import { summarize } from '../../dashboard/lib/summary';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 
+const labels = (l: Record<string, string>) => Object.entries(l).map(([key, value]) => ({ key, value }));
+const DECIDED_LABELS = { service: 'payment-service', version: 'v2', deployment_id: 'd-1', decision: 'ROLLBACK', confidence: '0.9', decided_by: 'judge' };
+
+/** An execution as Kestra 2.0 sends it: labels, no outputs. */
 function execution(over: Record<string, unknown> = {}) {
   return ExecutionSchema.parse({
     id: 'ex1',
     namespace: 'ai.devops.commander',
     flowId: 'devops-loop',
     state: { current: 'SUCCESS', startDate: '2025-06-01T11:00:00Z', endDate: '2025-06-01T11:00:05.500Z', duration: 'PT5.5S', histories: [] },
-    labels: [{ key: 'service', value: 'label-svc' }, { key: 'version', value: 'v0' }],
-    outputs: { service: 'payment-service', version: 'v2', decision: 'ROLLBACK', confidence: 0.9, decided_by: 'judge', health_score: 40 },
+    labels: labels(DECIDED_LABELS),
     ...over,
   });
 }
+/** What /outputs/executions/{id} answers, validated as kestra.ts does. */
+const outputs = (o: Record<string, unknown>) => FlowOutputsSchema.parse(o);
 
 function row(over: Partial<DeploymentRow>): DeploymentRow {
   return { ...toDeploymentRow(execution()), ...over };
 }
 
 describe('dashboard view model: executions to rows', () => {
-  it('reads the decision from outputs and the time to decision from the execution dates', () => {
+  it('a list row reads the decision from the labels and the time to decision from the execution dates', () => {
     const r = toDeploymentRow(execution());
-    expect(r).toMatchObject({ service: 'payment-service', version: 'v2', decision: 'ROLLBACK', confidence: 0.9, phase: 'decided', durationMs: 5500, healthScore: 40 });
+    expect(r).toMatchObject({ service: 'payment-service', version: 'v2', deploymentId: 'd-1', decision: 'ROLLBACK', confidence: 0.9, decidedBy: 'judge', phase: 'decided', durationMs: 5500 });
+    // what no label carries stays empty in the list
+    expect(r).toMatchObject({ healthScore: null, summary: null, decisionFile: null, prUrl: null });
   });
 
-  it('falls back to labels when a failed, running or paused execution has no outputs', () => {
-    const failed = toDeploymentRow(execution({ outputs: undefined, state: { current: 'FAILED', startDate: '2025-06-01T11:00:00Z' } }));
-    expect(failed).toMatchObject({ service: 'label-svc', version: 'v0', decision: null, phase: 'failed', durationMs: null });
-    expect(toDeploymentRow(execution({ outputs: undefined, state: { current: 'PAUSED' } })).phase).toBe('awaiting_approval');
-    expect(toDeploymentRow(execution({ outputs: undefined, state: { current: 'RUNNING' } })).phase).toBe('running');
-    expect(toDeploymentRow(execution({ labels: null, outputs: undefined, state: { current: 'RUNNING' } })).service).toBeNull();
+  it('ignores outputs an execution might still carry (Kestra 1.x): the list is labels only', () => {
+    const old = execution({ labels: labels({ service: 'svc' }), outputs: { decision: 'ROLLBACK', confidence: 0.9 } });
+    expect('outputs' in old).toBe(false);
+    expect(toDeploymentRow(old)).toMatchObject({ service: 'svc', decision: null, confidence: null });
+  });
+
+  it('shows undecided executions: labelled by metrics collection only, or not labelled at all', () => {
+    const metricsOnly = labels({ service: 'label-svc', version: 'v0', deployment_id: 'd-2' });
+    const failed = toDeploymentRow(execution({ labels: metricsOnly, state: { current: 'FAILED', startDate: '2025-06-01T11:00:00Z' } }));
+    expect(failed).toMatchObject({ service: 'label-svc', version: 'v0', decision: null, confidence: null, decidedBy: null, phase: 'failed', durationMs: null });
+    expect(toDeploymentRow(execution({ labels: metricsOnly, state: { current: 'PAUSED' } })).phase).toBe('awaiting_approval');
+    expect(toDeploymentRow(execution({ labels: metricsOnly, state: { current: 'RUNNING' } })).phase).toBe('running');
+    expect(toDeploymentRow(execution({ labels: metricsOnly })).phase).toBe('ended_without_decision');
+    expect(toDeploymentRow(execution({ labels: null, state: { current: 'RUNNING' } }))).toMatchObject({ service: null, decision: null, phase: 'running' });
+  });
+
+  it('tolerates labels of unexpected values field by field', () => {
+    const r = toDeploymentRow(execution({ labels: labels({ service: 'svc', decision: 'MAYBE', confidence: 'high', decided_by: '' }) }));
+    expect(r).toMatchObject({ service: 'svc', decision: null, confidence: null, decidedBy: null });
+    expect(toDeploymentRow(execution({ labels: labels({ confidence: '7' }) })).confidence).toBeNull();
+    expect(toDeploymentRow(execution({ labels: labels({ confidence: '0.07' }) })).confidence).toBe(0.07);
+    // Kestra's own labels sit next to the flow's
+    const system = labels({ 'system.correlationId': 'ex1', app: 'deploy-watchdog', ...DECIDED_LABELS });
+    expect(toDeploymentRow(execution({ labels: system })).decision).toBe('ROLLBACK');
+  });
+
+  it('a detail row reads the flow outputs first, the labels where an output is missing', () => {
+    const full = toDetailRow(
+      execution({ labels: labels({ service: 'label-svc', version: 'v0' }) }),
+      outputs({ service: 'payment-service', version: 'v2', previous_version: 'v1', decision: 'CONTINUE', confidence: 0.8, decided_by: 'judge+llm', health_score: 40, decision_file: 'kestra:///d.json' }),
+    );
+    expect(full).toMatchObject({ service: 'payment-service', version: 'v2', previousVersion: 'v1', decision: 'CONTINUE', confidence: 0.8, decidedBy: 'judge+llm', healthScore: 40, decisionFile: 'kestra:///d.json', phase: 'decided' });
+    // a failed execution with some outputs absent
+    const partial = toDetailRow(execution({ state: { current: 'FAILED', startDate: '2025-06-01T11:00:00Z' } }), outputs({ summary: 'half way' }));
+    expect(partial).toMatchObject({ service: 'payment-service', decision: 'ROLLBACK', confidence: 0.9, summary: 'half way', decisionFile: null, phase: 'decided' });
+    // no outputs yet (404): as the list row
+    expect(toDetailRow(execution(), null)).toEqual(toDeploymentRow(execution()));
+    expect(toDetailRow(execution({ state: { current: 'PAUSED' } }), outputs({ rollback_status: 'awaiting_approval' })).phase).toBe('awaiting_approval');
+    expect(toDetailRow(execution({ state: { current: 'SUCCESS' } }), outputs({ rollback_status: 'awaiting_approval' })).phase).toBe('awaiting_approval');
   });
 
   it('tolerates outputs of the wrong type field by field', () => {
-    const r = toDeploymentRow(execution({ outputs: { service: 42, decision: 'MAYBE', confidence: 'high', health_score: null, version: 'v3' } }));
+    const r = toDetailRow(execution({ labels: labels({ service: 'label-svc' }) }), outputs({ service: 42, decision: 'MAYBE', confidence: 'high', health_score: null, version: 'v3' }));
     expect(r).toMatchObject({ service: 'label-svc', decision: null, confidence: null, healthScore: null, version: 'v3' });
   });
 
   it('reads numbers the flow outputs as text (health_score is a STRING output)', () => {
-    expect(toDeploymentRow(execution({ outputs: { confidence: '0.75', health_score: '23.6' } }))).toMatchObject({ confidence: 0.75, healthScore: 23.6 });
-    expect(toDeploymentRow(execution({ outputs: { health_score: '' } })).healthScore).toBeNull();
-    expect(toDeploymentRow(execution({ outputs: { health_score: 'n/a', confidence: 7 } }))).toMatchObject({ healthScore: null, confidence: null });
+    const bare = execution({ labels: [] });
+    expect(toDetailRow(bare, outputs({ confidence: '0.75', health_score: '23.6' }))).toMatchObject({ confidence: 0.75, healthScore: 23.6 });
+    expect(toDetailRow(bare, outputs({ health_score: '' })).healthScore).toBeNull();
+    expect(toDetailRow(bare, outputs({ health_score: 'n/a', confidence: 7 }))).toMatchObject({ healthScore: null, confidence: null });
   });
 
   it('only keeps http(s) PR links', () => {
     expect(safeHttpUrl('https://github.com/a/b/pull/1')).toBe('https://github.com/a/b/pull/1');
     expect(safeHttpUrl('javascript:alert(1)')).toBeNull();
     expect(safeHttpUrl('')).toBeNull();
-    expect(toDeploymentRow(execution({ outputs: { pr_url: 'javascript:alert(1)' } })).prUrl).toBeNull();
+    expect(toDetailRow(execution(), outputs({ pr_url: 'javascript:alert(1)' })).prUrl).toBeNull();
   });
 
   it('parses ISO-8601 durations', () => {

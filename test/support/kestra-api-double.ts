@@ -1,18 +1,27 @@
 // A Kestra API double for tests: node:http on 127.0.0.1, speaking the wire format
-// of Kestra OSS's webserver (tenant `main`) for the endpoints this project uses.
+// of Kestra 2.0's webserver (tenant `main`) for the endpoints this project uses.
 // The real Kestra server cannot be installed on this machine (io.kestra:kestra is
 // not on the reachable Maven mirror), so the deploy/trigger scripts and the
 // dashboard are tested against this double; it runs no flows. Tests seed
-// executions, or complete the ones a webhook created, with the outputs the
-// devops-loop flow would produce.
+// executions, or complete the ones a webhook created, with the outputs and
+// labels the devops-loop flow would produce.
+//
+// Kestra 2.0 shape: an execution (GET, and each search result) carries no
+// `outputs`, neither the flow's nor taskRunList[].outputs. The flow outputs are
+// served on their own by GET /api/v1/main/outputs/executions/{id}: a JSON object
+// output id → value, 404 while the execution has none (unknown execution, or no
+// outputs written yet; a failed execution may have only some). Seeds' and
+// completeExecution's `outputs` go there.
 //
 // Endpoints (from webserver/.../ExecutionController, FlowController and
 // NamespaceFileController in kestra-io/kestra):
 //   GET  /api/v1/configs                                   (reachability)
 //   GET  /api/v1/main/executions/search?page&size&sort&namespace&flowId&state&labels
 //        and the filters[field][OP]=value form            → { results, total }
-//   GET  /api/v1/main/executions/{id}                      → Execution | 404
-//   GET  /api/v1/main/executions/{id}/file?path=kestra:///… → bytes | 404
+//   GET  /api/v1/main/executions/{id}                      → Execution (no outputs) | 404
+//   GET  /api/v1/main/outputs/executions/{id}              → { outputId: value, … } | 404
+//   GET  /api/v1/main/executions/{id}/file?path=kestra:///… → application/octet-stream | 404;
+//        406 when the request's Accept admits only other types (e.g. application/json)
 //   POST /api/v1/main/executions/webhook/{ns}/{flowId}/{key} → WebhookResponse (execution created)
 //   POST /api/v1/main/flows/{namespace}?delete=false       (application/x-yaml, `---`-separated) → flows
 //   GET  /api/v1/main/flows/{namespace}/{id}               → flow | 404
@@ -44,11 +53,11 @@ export interface KestraState {
   histories: Array<{ state: KestraStateType; date: string }>;
 }
 
+/** As Kestra 2.0 serves it: no `outputs`. */
 export interface KestraTaskRun {
   id: string;
   taskId: string;
   state: KestraState;
-  outputs?: Record<string, unknown>;
 }
 
 export interface KestraExecution {
@@ -58,7 +67,6 @@ export interface KestraExecution {
   flowRevision: number;
   state: KestraState;
   inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
   labels: Array<{ key: string; value: string }>;
   taskRunList: KestraTaskRun[];
   trigger?: { id: string; type: string; variables: Record<string, unknown> };
@@ -74,6 +82,7 @@ export interface KestraExecutionSeed {
   /** ISO date; default startDate + 2 s for ended states */
   endDate?: string;
   inputs?: Record<string, unknown>;
+  /** the flow outputs, served by /outputs/executions/{id} (not in the execution) */
   outputs?: Record<string, unknown>;
   labels?: Record<string, string>;
   taskRunList?: KestraTaskRun[];
@@ -85,6 +94,7 @@ export interface RecordedKestraRequest {
   path: string;
   query: URLSearchParams;
   contentType: string | undefined;
+  accept: string | undefined;
   body: Buffer;
 }
 
@@ -106,6 +116,8 @@ export interface KestraDouble {
   /** `${namespace}:${path}` → content */
   readonly namespaceFiles: Map<string, Buffer>;
   readonly executions: Map<string, KestraExecution>;
+  /** execution id → flow outputs (what /outputs/executions/{id} answers) */
+  readonly outputs: Map<string, Record<string, unknown>>;
   addExecution(seed: KestraExecutionSeed): KestraExecution;
   /** ends an execution (e.g. one a webhook created) the way the flow would */
   completeExecution(id: string, end: Omit<KestraExecutionSeed, 'id' | 'startDate'>): KestraExecution;
@@ -117,6 +129,18 @@ export interface KestraDouble {
 
 const TENANT_PREFIX = '/api/v1/main';
 const ENDED: ReadonlySet<KestraStateType> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
+
+/** Whether an Accept header admits `type` (absent: anything; q=0 excludes). */
+function accepts(header: string | undefined, type: string): boolean {
+  if (!header || header.trim() === '') return true;
+  const [major] = type.split('/');
+  return header.split(',').some((range) => {
+    const [media = '', ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (q && Number(q.slice(2)) === 0) return false;
+    return media === '*/*' || media === `${major}/*` || media === type;
+  });
+}
 
 /** Kestra execution ids are 22-character base62 strings. */
 function executionId(): string {
@@ -191,6 +215,7 @@ export async function startKestraDouble(
   const flows = new Map<string, StoredFlow>();
   const namespaceFiles = new Map<string, Buffer>();
   const executions = new Map<string, KestraExecution>();
+  const outputs = new Map<string, Record<string, unknown>>();
   const executionFiles = new Map<string, Buffer>();
   const sockets = new Set<Socket>();
   let down = false;
@@ -204,12 +229,13 @@ export async function startKestraDouble(
       flowRevision: 1,
       state: buildState(seed.state ?? 'SUCCESS', startDate, seed.endDate),
       ...(seed.inputs ? { inputs: seed.inputs } : {}),
-      ...(seed.outputs ? { outputs: seed.outputs } : {}),
       labels: Object.entries(seed.labels ?? {}).map(([key, value]) => ({ key, value })),
       taskRunList: seed.taskRunList ?? [],
       ...(seed.trigger ? { trigger: seed.trigger } : {}),
     };
     executions.set(execution.id, execution);
+    if (seed.outputs) outputs.set(execution.id, seed.outputs);
+    else outputs.delete(execution.id);
     return execution;
   };
 
@@ -268,7 +294,7 @@ export async function startKestraDouble(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
-    requests.push({ method, path, query: url.searchParams, contentType: req.headers['content-type'], body });
+    requests.push({ method, path, query: url.searchParams, contentType: req.headers['content-type'], accept: req.headers.accept, body });
 
     if (method === 'GET' && path === '/api/v1/configs') return send(res, 200, { version: 'double', isBasicAuthEnabled: true });
     if (!path.startsWith(`${TENANT_PREFIX}/`)) return notFound(res, `Page Not Found: ${path}`);
@@ -309,7 +335,15 @@ export async function startKestraDouble(
         url: `/ui/main/executions/${namespace}/${flowId}/${execution.id}`,
       });
     }
+    if (method === 'GET' && (m = rest.match(/^\/outputs\/executions\/([^/]+)$/))) {
+      const found = executions.has(m[1]!) ? outputs.get(m[1]!) : undefined;
+      return found ? send(res, 200, found) : notFound(res, `Unable to find outputs of execution '${m[1]}'`);
+    }
     if (method === 'GET' && (m = rest.match(/^\/executions\/([^/]+)\/file$/))) {
+      // the controller produces application/octet-stream: other Accept types get 406
+      if (!accepts(req.headers.accept, 'application/octet-stream')) {
+        return send(res, 406, { message: `Not Acceptable: the file is application/octet-stream, the request accepts ${req.headers.accept}` });
+      }
       const file = executionFiles.get(url.searchParams.get('path') ?? '');
       if (!executions.has(m[1]!) || !file) return notFound(res, `Unable to find file ${url.searchParams.get('path')}`);
       return send(res, 200, file, 'application/octet-stream');
@@ -401,13 +435,14 @@ export async function startKestraDouble(
     flows,
     namespaceFiles,
     executions,
+    outputs,
     addExecution,
     completeExecution(id, end) {
       const execution = executions.get(id);
       if (!execution) throw new Error(`no execution ${id}`);
       const state = end.state ?? 'SUCCESS';
       execution.state = buildState(state, execution.state.startDate, end.endDate);
-      if (end.outputs) execution.outputs = end.outputs;
+      if (end.outputs) outputs.set(id, end.outputs);
       if (end.inputs) execution.inputs = end.inputs;
       if (end.labels) execution.labels = Object.entries(end.labels).map(([key, value]) => ({ key, value }));
       if (end.taskRunList) execution.taskRunList = end.taskRunList;
