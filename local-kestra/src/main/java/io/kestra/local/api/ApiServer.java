@@ -1,6 +1,7 @@
 package io.kestra.local.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kestra.core.serializers.JacksonMapper;
@@ -32,7 +33,8 @@ import java.util.concurrent.Executors;
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    static final ObjectMapper JSON = JacksonMapper.ofJson();
+    /** Kestra's mapper, as its REST API configures it: dates and durations as ISO-8601 strings. */
+    static final ObjectMapper JSON = JacksonMapper.ofJson().copy().configure(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS, false);
 
     private final HttpServer server;
     private final ExecutorService threads;
