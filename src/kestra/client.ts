@@ -1,7 +1,9 @@
 // The Kestra REST API calls the scripts make (tenant `main`, basic auth), via axios.
-// Paths and payloads follow Kestra OSS's webserver controllers (FlowController,
-// NamespaceFileController, ExecutionController). Errors leave as KestraApiError
-// with a message that says what failed and what to check.
+// Paths and payloads follow Kestra 2.0's webserver controllers (FlowController,
+// NamespaceFileController, ExecutionController, OutputController, LogController),
+// which the local Kestra (local-kestra/) serves too. Kestra 2.0 keeps outputs out
+// of the execution: the flow's outputs come from GET /outputs/executions/{id}.
+// Errors leave as KestraApiError with a message that says what failed and what to check.
 import axios, { type AxiosInstance } from 'axios';
 
 export interface KestraExecutionState {
@@ -17,9 +19,21 @@ export interface KestraExecution {
   namespace: string;
   flowId: string;
   state: KestraExecutionState;
-  outputs?: Record<string, unknown>;
   labels?: Array<{ key: string; value: string }>;
-  taskRunList?: Array<{ taskId: string; state: KestraExecutionState; outputs?: Record<string, unknown> }>;
+  /** no outputs here in Kestra 2.0: see getExecutionOutputs */
+  taskRunList?: Array<{ id: string; taskId: string; state: KestraExecutionState }>;
+}
+
+export type KestraLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** One line of an execution's log (GET /logs/{executionId}). */
+export interface KestraLogEntry {
+  timestamp: string;
+  level: string;
+  message: string;
+  taskId?: string;
+  taskRunId?: string;
+  attemptNumber?: number;
 }
 
 export class KestraApiError extends Error {
@@ -36,11 +50,24 @@ export class KestraApiError extends Error {
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
 
 export interface KestraClient {
+  /** GET /api/v1/configs, which a Kestra server answers without credentials */
   reachable(): Promise<{ version?: string }>;
+  /** an authenticated call (one execution search result): rejects with status 401 on wrong credentials */
+  checkCredentials(): Promise<void>;
   upsertFlows(namespace: string, sources: string[]): Promise<Array<{ id: string; revision?: number }>>;
   uploadNamespaceFile(namespace: string, path: string, content: Buffer | string): Promise<void>;
   triggerWebhook(namespace: string, flowId: string, key: string, body: unknown): Promise<{ id: string }>;
   getExecution(id: string): Promise<KestraExecution>;
+  /** the flow's outputs (`outputs:` of the flow) by id; {} while the execution has none */
+  getExecutionOutputs(id: string): Promise<Record<string, unknown>>;
+  /** resumes a PAUSED execution (e.g. one waiting for rollback approval) */
+  resumeExecution(id: string): Promise<KestraExecution>;
+  /** kills an execution that has not ended */
+  killExecution(id: string): Promise<KestraExecution>;
+  /** the execution's log lines, oldest first, from minLevel up (default all) */
+  getLogs(id: string, minLevel?: KestraLogLevel): Promise<KestraLogEntry[]>;
+  /** a manual run of a flow (as the UI's Execute): inputs as the form fields Kestra types by the flow's inputs */
+  createExecution(namespace: string, flowId: string, inputs: Record<string, string>): Promise<KestraExecution>;
 }
 
 function explain(err: unknown, what: string, baseURL: string): KestraApiError {
@@ -71,8 +98,12 @@ export function createKestraClient(opts: { url: string; username: string; passwo
       throw explain(err, what, opts.url);
     }
   };
+  const getExecution = (id: string) => call(`GET execution ${id}`, () => http.get<KestraExecution>(`${api}/executions/${encodeURIComponent(id)}`));
   return {
     reachable: () => call('GET /api/v1/configs', () => http.get<{ version?: string }>('/api/v1/configs')),
+    checkCredentials: async () => {
+      await call('GET executions/search', () => http.get(`${api}/executions/search`, { params: { page: 1, size: 1 } }));
+    },
     // One request creates or updates every flow of the namespace; delete=false keeps flows we do not own.
     upsertFlows: (namespace, sources) =>
       call(`upload the flows of ${namespace}`, () =>
@@ -95,7 +126,31 @@ export function createKestraClient(opts: { url: string; username: string; passwo
           headers: { 'content-type': 'application/json' },
         }),
       ),
-    getExecution: (id) => call(`GET execution ${id}`, () => http.get<KestraExecution>(`${api}/executions/${encodeURIComponent(id)}`)),
+    getExecution,
+    getExecutionOutputs: async (id) => {
+      try {
+        return await call(`GET outputs of execution ${id}`, () => http.get<Record<string, unknown>>(`${api}/outputs/executions/${encodeURIComponent(id)}`));
+      } catch (err) {
+        // 404 means "no outputs (yet)" for an execution that exists, e.g. one that failed early
+        if (!(err instanceof KestraApiError) || err.status !== 404) throw err;
+        await getExecution(id);
+        return {};
+      }
+    },
+    resumeExecution: (id) =>
+      call(`resume execution ${id}`, () => http.post<KestraExecution>(`${api}/executions/${encodeURIComponent(id)}/actions/resume`)),
+    killExecution: (id) => call(`kill execution ${id}`, () => http.delete<KestraExecution>(`${api}/executions/${encodeURIComponent(id)}/actions/kill`)),
+    getLogs: (id, minLevel) =>
+      call(`GET logs of execution ${id}`, () =>
+        http.get<KestraLogEntry[]>(`${api}/logs/${encodeURIComponent(id)}`, { params: minLevel ? { minLevel } : {} }),
+      ),
+    createExecution: (namespace, flowId, inputs) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(inputs)) form.append(name, value);
+      return call(`create an execution of ${namespace}.${flowId}`, () =>
+        http.post<KestraExecution>(`${api}/executions/${encodeURIComponent(namespace)}/${encodeURIComponent(flowId)}`, form),
+      );
+    },
   };
 }
 

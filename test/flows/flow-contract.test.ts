@@ -1,5 +1,5 @@
-// The flows' contract with the task scripts, checked without a Kestra server (none
-// can be installed on this machine): every flow file is a well-formed flow in the
+// The flows' contract with the task scripts (Kestra's own validator and the engine
+// tests in test/engine/ check the flows themselves): every flow file is a flow in the
 // watchdog namespace, runs scripts that exist, and every `outputs.<task>.vars.<key>`
 // it reads is a key that script really emits — found by building the bundles and
 // running them as Kestra would (plain node, mock data, dry runs), reading the
@@ -22,7 +22,9 @@ const KNOWN_TYPES = new Set([
   'io.kestra.plugin.core.flow.Switch',
   'io.kestra.plugin.core.flow.Pause',
   'io.kestra.plugin.core.log.Log',
-  'io.kestra.plugin.notifications.slack.SlackIncomingWebhook',
+  'io.kestra.plugin.core.execution.Fail',
+  // Slack and other notifications go through core's HTTP task: no plugin the official image may lack.
+  'io.kestra.plugin.core.http.Request',
 ]);
 
 async function loadFlows(): Promise<FlowFile[]> {

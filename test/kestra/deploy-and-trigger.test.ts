@@ -1,7 +1,8 @@
-// kestra:deploy and trigger against the Kestra API double on 127.0.0.1 (the real
-// Kestra server cannot be installed here): the requests the scripts send — flows as
-// application/x-yaml to the namespace upsert endpoint, bundles as multipart
-// namespace files, the webhook with the deployment body — and their error messages.
+// kestra:deploy and trigger against the Kestra API double on 127.0.0.1 (fast, no JVM;
+// test/kestra/local-kestra.test.ts runs the same client against the real local Kestra):
+// the requests the scripts send — flows as application/x-yaml to the namespace upsert
+// endpoint, bundles as multipart namespace files, the webhook with the deployment body,
+// the flow outputs from their own endpoint (Kestra 2.0) — and their error messages.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +78,9 @@ describe('kestra:deploy and trigger against the Kestra API double', () => {
       const printed = JSON.parse(r.stdout.trim()) as Record<string, any>;
       expect(printed.state).toBe('SUCCESS');
       expect(printed.outputs.decision).toBe('ROLLBACK');
+      expect(printed.outputs.confidence).toBe(0.97);
+      // Kestra 2.0: the execution has no outputs; they come from /outputs/executions/{id}
+      expect(kestra.requests.some((q) => q.method === 'GET' && q.path === `/api/v1/main/outputs/executions/${printed.execution_id}`)).toBe(true);
       expect(printed.url).toBe(`${kestra.url}/ui/main/executions/ai.devops.commander/devops-loop/${printed.execution_id}`);
       const webhook = kestra.requests.find((q) => q.path.startsWith('/api/v1/main/executions/webhook/'))!;
       expect(webhook.path).toBe(`/api/v1/main/executions/webhook/ai.devops.commander/devops-loop/${WEBHOOK_KEY}`);
@@ -98,6 +102,36 @@ describe('kestra:deploy and trigger against the Kestra API double', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/trigger failed: .*no-such-scenario/);
   }, 60_000);
+
+  it('trigger --wait exits 1 on a failed execution, with the outputs it has', async () => {
+    await deploy({ env: env() });
+    const timer = setInterval(() => {
+      for (const e of kestra.executions.values()) {
+        if (e.state.current === 'CREATED') kestra.completeExecution(e.id, { state: 'FAILED' });
+      }
+    }, 200);
+    try {
+      const r = await runTsx('scripts/trigger.ts', ['--scenario', 'healthy-hotfix', '--wait', '--timeout', '20'], commandEnv(tmp, env()), 40_000);
+      expect(r.code).toBe(1);
+      const printed = JSON.parse(r.stdout.trim()) as Record<string, any>;
+      expect(printed.state).toBe('FAILED');
+      expect(printed.outputs).toEqual({});
+    } finally {
+      clearInterval(timer);
+    }
+  }, 60_000);
+
+  it('getExecutionOutputs: the flow outputs, {} while an execution has none, an error for an unknown one', async () => {
+    const client = createKestraClient(kestra);
+    const done = kestra.addExecution({ state: 'SUCCESS', outputs: { decision: 'CONTINUE', confidence: 0.8 } });
+    expect(await client.getExecutionOutputs(done.id)).toEqual({ decision: 'CONTINUE', confidence: 0.8 });
+    expect(await client.getExecution(done.id)).not.toHaveProperty('outputs');
+    const early = kestra.addExecution({ state: 'FAILED' });
+    expect(await client.getExecutionOutputs(early.id)).toEqual({});
+    await expect(client.getExecutionOutputs('noSuchExecution')).rejects.toThrow(/GET execution noSuchExecution: HTTP 404/);
+    await expect(createKestraClient({ ...kestra, password: 'Wrong-password-9' }).checkCredentials()).rejects.toMatchObject({ status: 401 });
+    await client.checkCredentials();
+  });
 
   it('waitForExecution stops at PAUSED (awaiting approval) and times out with the state it saw', async () => {
     const client = createKestraClient(kestra);

@@ -16,7 +16,8 @@ describe('docker-compose.yml', () => {
   it('runs Kestra on PostgreSQL, an init step that deploys the flows, the dashboard, Prometheus and the demo service', () => {
     const s = compose.services;
     expect(Object.keys(s).sort()).toEqual(['dashboard', 'demo-service', 'kestra', 'kestra-init', 'postgres', 'prometheus']);
-    expect(s.kestra!.image).toMatch(/^kestra\/kestra:/);
+    // Kestra's official image at the local Kestra's version, plus Node.js for the Process task runner.
+    expect(readFileSync(join(REPO_ROOT, 'docs/compose/kestra.Dockerfile'), 'utf8')).toMatch(/^FROM kestra\/kestra:v2\.0\.0$/m);
     expect(s.kestra!.environment!.KESTRA_CONFIGURATION).toMatch(/repository:\n\s+type: postgres/);
     expect(s.kestra!.depends_on!.postgres!.condition).toBe('service_healthy');
     expect(JSON.stringify(s['kestra-init']!.command)).toContain('npm run kestra:deploy');

@@ -6,7 +6,10 @@ import io.micronaut.context.ApplicationContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /api/v1/configs}: the server's version, as Kestra's MiscController answers it (the fields we have). */
+/**
+ * {@code GET /api/v1/configs}: the server's version, as Kestra's MiscController answers it (the
+ * fields we have). Open without credentials, as in Kestra: a client reads it before logging in.
+ */
 final class ConfigsApi {
     private final VersionProvider versions;
 
@@ -15,7 +18,7 @@ final class ConfigsApi {
     }
 
     void register(ApiServer api) {
-        api.route("GET", "/api/v1/configs", request -> {
+        api.publicRoute("GET", "/api/v1/configs", request -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("version", versions.getVersion());
             body.put("commitId", versions.getRevision());
