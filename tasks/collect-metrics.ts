@@ -9,7 +9,8 @@
 //   DEPLOYMENT_ID, SERVICE, NAMESPACE, VERSION, PREVIOUS_VERSION, DEPLOYED_AT
 //                   the deployment (src/task-io/deployment-env.ts); required for
 //                   source=prometheus; with source=mock and no DEPLOYMENT_ID the mock
-//                   scenario's own deployment is used
+//                   scenario's own deployment is used; with DEPLOYMENT_ID, the fields
+//                   not given (SERVICE, VERSION, PREVIOUS_VERSION) come from the scenario
 //   PROMETHEUS_URL, BASELINE_WINDOW_MINUTES, CANARY_WINDOW_MINUTES, STEP_SECONDS
 //                   the configuration in README.md
 //   PROMETHEUS_TIMEOUT_MS  per Prometheus request (default 10000)
@@ -43,6 +44,19 @@ function scenarioId(deploymentId: string): string {
   return id || 'deployment';
 }
 
+/** The environment with the mock deployment's fields where the environment leaves them empty. */
+function overMock(env: NodeJS.ProcessEnv, mock: Deployment): NodeJS.ProcessEnv {
+  const fallback: Record<string, string | undefined> = {
+    SERVICE: mock.service,
+    NAMESPACE: mock.namespace,
+    VERSION: mock.version,
+    PREVIOUS_VERSION: mock.previous_version,
+  };
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(fallback)) if (!out[name]?.trim() && value) out[name] = value;
+  return out;
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const source = (process.env.SOURCE?.trim() || 'prometheus').toLowerCase();
@@ -60,7 +74,9 @@ async function main(): Promise<void> {
     const name = process.env.SCENARIO?.trim();
     if (!name) throw new Error('SCENARIO is not set: with SOURCE=mock give the name of a mock scenario, e.g. memory-leak-payment');
     const mock = await readMockScenario(name, process.env.MOCK_DATA_DIR?.trim() || DEFAULT_MOCK_DIR);
-    const given = process.env.DEPLOYMENT_ID?.trim() ? readDeploymentEnv() : undefined;
+    // A demo run that names its deployment (DEPLOYMENT_ID, maybe SERVICE, VERSION…) keeps
+    // the scenario's own values for the fields it leaves out.
+    const given = process.env.DEPLOYMENT_ID?.trim() ? readDeploymentEnv(overMock(process.env, mock.deployment)) : undefined;
     deployment = given?.deployment ?? mock.deployment;
     deployedAt = given?.deployedAt ?? new Date();
     stepSeconds = mock.step_seconds;

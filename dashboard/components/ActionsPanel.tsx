@@ -1,13 +1,11 @@
 import type { DeploymentRow } from '../lib/deployment';
 
+// The rollback task's rollback_status (tasks/rollback.ts), and the flow's 'not-needed' when it did not run.
 const ROLLBACK_TEXT: Record<string, string> = {
-  rolled_back: 'rolled back',
-  dry_run: 'dry run: the rollback commands were printed, not run',
-  not_needed: 'not needed',
+  'rolled-back': 'rolled back',
+  'dry-run': 'dry run: the rollback commands were printed, not run',
   'not-needed': 'not needed',
   failed: 'the rollback failed',
-  awaiting_approval: 'awaiting approval in Kestra',
-  skipped: 'skipped',
 };
 
 const SAMPLE_TEXT: Record<string, string> = {

@@ -60,6 +60,35 @@ describe('collect-metrics task', () => {
     expect(outputs.samples.error_rate.baseline).toBe(source.metrics.error_rate!.baseline.filter((v) => v !== null).length);
   });
 
+  it('SOURCE=mock with only a DEPLOYMENT_ID keeps the scenario\'s service and versions', async () => {
+    const dir = await makeTempDir('collect');
+    dirs.push(dir);
+    const out = join(dir, 'scenario.json');
+    const result = await runTsx(
+      'tasks/collect-metrics.ts',
+      [],
+      commandEnv(join(dir, 'training'), {
+        ...cleared,
+        SOURCE: 'mock',
+        SCENARIO: 'memory-leak-payment',
+        MOCK_DATA_DIR: join(REPO_ROOT, 'mock-data', 'scenarios'),
+        OUTPUT_FILE: out,
+        DEPLOYMENT_ID: 'demo-redelivery-1',
+        LOG_LEVEL: 'warn',
+      }),
+      60_000,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const source = ScenarioSchema.parse(JSON.parse(await readFile(join(REPO_ROOT, 'mock-data', 'scenarios', 'memory-leak-payment.json'), 'utf8')));
+    const scenario = ScenarioSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(scenario.deployment).toMatchObject({
+      deployment_id: 'demo-redelivery-1',
+      service: source.deployment.service,
+      version: source.deployment.version,
+      previous_version: source.deployment.previous_version,
+    });
+  });
+
   it('fails with one line naming the reason: SOURCE=mock without SCENARIO', async () => {
     const dir = await makeTempDir('collect');
     dirs.push(dir);

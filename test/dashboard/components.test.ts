@@ -87,7 +87,7 @@ describe('dashboard components (server-rendered HTML)', () => {
     const scenario = ScenarioFileSchema.parse({ step_seconds: 60, deployment: { deployed_at: '2025-06-01T10:50:00Z' }, metrics: { error_rate: { baseline: [0.4, 0.5, 0.6], canary: [8, 9, 10], unit: '%' } } });
     const row = toDetailRow(
       exec('r1', 'SUCCESS'),
-      FlowOutputsSchema.parse({ service: 'payment-service', decision: 'ROLLBACK', pr_url: 'javascript:alert(1)', sample_status: 'recorded', rollback_status: 'dry_run' }),
+      FlowOutputsSchema.parse({ service: 'payment-service', decision: 'ROLLBACK', pr_url: 'javascript:alert(1)', sample_status: 'recorded', rollback_status: 'dry-run' }),
     );
     const detail: DeploymentDetail = { row, decision, decisionProblem: null, scenario, scenarioProblem: null, fetchedAt: 'now' };
     const html = renderToStaticMarkup(h(DeploymentDetailView, { detail, kestraUrl: 'http://kestra/ui/main/executions/ai.devops.commander/devops-loop/r1' }));

@@ -81,6 +81,32 @@ describe('dashboard end to end on the local Kestra, in chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-list.png'), fullPage: true });
   });
 
+  it('keyboard navigation reaches the filters and the rows, with a visible focus ring', async () => {
+    await page.goto(dashboard.url);
+    await page.locator('tr[data-execution-id]').first().waitFor();
+    const reached: string[] = [];
+    let outline = '';
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const style = el ? getComputedStyle(el) : null;
+        return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+      });
+      reached.push(focused.id || focused.text);
+      if (focused.id === 'filter-service') outline = focused.outline;
+    }
+    expect(reached).toEqual(expect.arrayContaining(['filter-service', 'filter-decision', 'filter-range', 'payment-service']));
+    expect(outline).toMatch(/^solid [1-9]/);
+    expect(await page.getByLabel('Decision', { exact: true }).getAttribute('id')).toBe('filter-decision');
+    // a filter chosen from the keyboard applies
+    await page.focus('#filter-decision');
+    await page.selectOption('#filter-decision', 'ROLLBACK');
+    await page.waitForURL(/decision=ROLLBACK/);
+    await page.locator(`tr[data-execution-id="${ids.cont}"]`).waitFor({ state: 'detached' });
+    expect(await page.locator(`tr[data-execution-id="${ids.rollback}"]`).count()).toBe(1);
+  });
+
   it('the deployment page shows the verdict table, a chart per metric, logs and the actions, from Kestra\'s outputs and files', async () => {
     await page.goto(dashboard.url);
     await page.getByRole('link', { name: 'payment-service' }).first().focus();

@@ -64,7 +64,7 @@ export async function seedDecidedExecution(
       health_score: record.health_score === null ? '' : String(record.health_score), // a STRING output in flows/devops-loop.yml
       summary: record.summary,
       reasoning: record.reasoning,
-      rollback_status: record.decision === 'ROLLBACK' ? 'dry_run' : 'not_needed',
+      rollback_status: record.decision === 'ROLLBACK' ? 'dry-run' : 'not-needed',
       pr_url: record.decision === 'ROLLBACK' ? 'https://github.com/acme/gitops/pull/42' : '',
       sample_status: 'recorded',
       decision_file: decisionUri,
@@ -118,7 +118,7 @@ export function seedMany(kestra: KestraDouble, count: number, now = Date.now()):
               health_score: rollback ? 41.5 : 96,
               summary: `synthetic deployment ${i}`,
               reasoning: 'synthetic',
-              rollback_status: rollback ? 'dry_run' : 'not_needed',
+              rollback_status: rollback ? 'dry-run' : 'not-needed',
               pr_url: '',
               sample_status: 'recorded',
               decision_file: `kestra:///bulk/${i}/decision.json`,

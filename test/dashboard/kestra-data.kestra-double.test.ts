@@ -135,7 +135,7 @@ describe('dashboard data layer with the Kestra API double', () => {
       service: 'payment-service',
       previousVersion: 'v2.4.0',
       decision: 'ROLLBACK',
-      rollbackStatus: 'dry_run',
+      rollbackStatus: 'dry-run',
       sampleStatus: 'recorded',
       prUrl: 'https://github.com/acme/gitops/pull/42',
     });
