@@ -39,7 +39,7 @@ const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'watchdog-bench-tasks-'));
 
 try {
-  const bundles = await buildTasks(join(work, 'dist'));
+  const bundles = await buildTasks(join(work, 'dist'), { codeCache: true });
   await buildTasks(join(work, 'dist-no-cache'), { codeCache: false });
   const scenarioFile = join(root, 'mock-data/scenarios/memory-leak-payment.json');
   const scenario = await loadScenarioFile(scenarioFile);

@@ -4,8 +4,10 @@
 // DIR is taken from the working directory, the repository root under npm run).
 //
 // CommonJS, not an ES module: Node starts a .cjs entry ~5 ms sooner (no ES module
-// loader). Each bundle then carries a V8 code cache from a warm-up run of the task
-// (scripts/build/code-cache.ts); `--no-code-cache` leaves it out.
+// loader). `--code-cache` embeds a V8 code cache from a warm-up run of each task
+// (scripts/build/code-cache.ts); off by default: the cached bundle runs in a vm.Script
+// with no dynamic-import callback, so the lazily imported paths (kubectl's
+// child_process, Octokit) fail there — found by running the flows on Kestra.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TASKS_DIR = join(ROOT, 'tasks');
 
 export interface BuildOptions {
-  /** embed a V8 code cache from a warm-up run (default true) */
+  /** embed a V8 code cache from a warm-up run (default false: see the header) */
   codeCache?: boolean;
 }
 
@@ -37,7 +39,7 @@ export async function buildTasks(outputDir: string, options: BuildOptions = {}):
     .filter((f) => f.endsWith('.ts'))
     .map((f) => f.replace(/\.ts$/, ''));
   const missing = names.filter((n) => !WARM_UP_TASKS.includes(n));
-  if (options.codeCache !== false && missing.length > 0) {
+  if (options.codeCache === true && missing.length > 0) {
     throw new CodeCacheError(`no warm-up run for ${missing.join(', ')}: add one in scripts/build/warm-up-runs.ts`);
   }
   await build({
@@ -60,7 +62,7 @@ export async function buildTasks(outputDir: string, options: BuildOptions = {}):
   const files = new Map(names.map((n) => [n, join(outdir, `${n}.cjs`)]));
   // bundles were ES modules (<name>.mjs) before: kestra:deploy uploads all of dist/tasks
   for (const n of names) rmSync(join(outdir, `${n}.mjs`), { force: true });
-  if (options.codeCache !== false) {
+  if (options.codeCache === true) {
     const work = mkdtempSync(join(tmpdir(), 'watchdog-warm-up-'));
     try {
       // a port nothing listens on: every URL of the warm-up runs is refused at once
@@ -80,12 +82,12 @@ if (isMain) {
   try {
     const { values } = parseCommandArgs(process.argv.slice(2), {
       outdir: { type: 'string', default: join(ROOT, 'dist/tasks') },
-      'no-code-cache': { type: 'boolean', default: false },
+      'code-cache': { type: 'boolean', default: false },
     });
-    const files = await buildTasks(values.outdir!, { codeCache: !values['no-code-cache'] });
+    const files = await buildTasks(values.outdir!, { codeCache: values['code-cache'] === true });
     for (const f of files) process.stdout.write(`built ${f}\n`);
   } catch (err) {
-    process.stderr.write(`${err instanceof UsageError ? 'usage: npm run build -- [--outdir DIR] [--no-code-cache]\n' : ''}build failed: ${(err as Error).message}\n`);
+    process.stderr.write(`${err instanceof UsageError ? 'usage: npm run build -- [--outdir DIR] [--code-cache]\n' : ''}build failed: ${(err as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -32,7 +32,7 @@ describe('the code cache in the bundled tasks', () => {
   beforeAll(async () => {
     cached = await makeTempDir('code-cache-on');
     plain = await makeTempDir('code-cache-off');
-    await buildTasks(cached);
+    await buildTasks(cached, { codeCache: true });
     await buildTasks(plain, { codeCache: false });
   });
   afterAll(async () => {
