@@ -284,6 +284,11 @@ export function flowEnvironment(settings: KestraSettings, env: NodeJS.ProcessEnv
       github_repository: env.GITHUB_REPOSITORY,
       gitops_manifest_path: env.GITOPS_MANIFEST_PATH,
       slack_webhook_url: env.SLACK_WEBHOOK_URL,
+      github_api_url: env.GITHUB_API_URL,
+      rollout_timeout_seconds: env.ROLLOUT_TIMEOUT_SECONDS,
+      kubeconfig: env.KUBECONFIG,
+      loki_url: env.LOKI_URL,
+      llm_base_url: env.LLM_BASE_URL,
     },
   });
 }
