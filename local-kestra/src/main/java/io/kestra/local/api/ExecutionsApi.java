@@ -80,11 +80,9 @@ final class ExecutionsApi {
     }
 
     private Response create(Request request) throws Exception {
-        String tenant = Tenants.of(request);
-        String namespace = request.path("namespace");
-        String id = request.path("id");
-        Flow flow = flowRepository.findById(tenant, namespace, id)
-            .orElseThrow(() -> ApiException.notFound("Flow not found: " + namespace + "." + id));
+        Flow flow = FlowLookup.require(flowRepository, request);
+        String namespace = flow.getNamespace();
+        String id = flow.getId();
         if (flow.isDisabled()) throw ApiException.conflict("Cannot execute disabled flow " + namespace + "." + id);
 
         Map<String, Object> given = new LinkedHashMap<>();

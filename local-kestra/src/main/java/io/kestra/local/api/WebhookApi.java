@@ -39,11 +39,9 @@ final class WebhookApi {
     }
 
     private Response trigger(Request request) throws Exception {
-        String tenant = Tenants.of(request);
-        String namespace = request.path("namespace");
-        String id = request.path("id");
-        Flow flow = flowRepository.findById(tenant, namespace, id)
-            .orElseThrow(() -> ApiException.notFound("Flow not found: " + namespace + "." + id));
+        Flow flow = FlowLookup.require(flowRepository, request);
+        String namespace = flow.getNamespace();
+        String id = flow.getId();
         if (flow.isDisabled()) throw ApiException.notFound("Flow " + namespace + "." + id + " is disabled");
         AbstractWebhookTrigger trigger = matchingTrigger(flow, request.path("key"))
             .orElseThrow(() -> ApiException.notFound("Webhook not found: no enabled webhook trigger of " + namespace + "." + id + " has that key"));

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // End to end on the real stack: deployments run through the local Kestra (Kestra 2.0's
 // engine) by its webhook, the dashboard built (`next build`) and started (`next start`)
 // reading that Kestra through a recording loopback proxy (it counts the requests and
@@ -11,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalKestra, type LocalKestra } from '../support/local-kestra.js';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
-import { buildDashboard, startDashboard, type RunningDashboard } from './next-server.js';
+import { buildDashboard, startDashboard, type RunningDashboard } from '../dashboard/next-server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
