@@ -94,6 +94,18 @@ describe('flows/*.yml against the task scripts', () => {
     }
   });
 
+  it('no id or key is a word YAML 1.1 reads as a boolean or null (Kestra parses YAML 1.1; its validator says nothing)', () => {
+    // e.g. an unquoted `id: yes` becomes the task `true` on Kestra, while a YAML 1.2 parser keeps "yes"
+    const yaml11Scalars = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+    for (const flow of flows) {
+      for (const [n, line] of flow.source.split('\n').entries()) {
+        const m = /^\s*(?:- )?(id|key|type|value|namespace)\s*:\s*([^'"{\s][^#]*?)\s*$/.exec(line);
+        if (m) expect(yaml11Scalars.test(m[2]!), `${flow.name}.yml line ${n + 1}: ${line.trim()}`).toBe(false);
+      }
+    }
+    expect(yaml11Scalars.test('yes')).toBe(true);
+  });
+
   it('every script a flow runs is a task entry that the build bundles', () => {
     for (const flow of flows) {
       for (const task of flow.tasks.filter((t) => t.type === 'io.kestra.plugin.scripts.node.Commands')) {
