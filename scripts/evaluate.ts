@@ -1,7 +1,10 @@
 // npm run --silent evaluate -- PATH...
 // Decides every scenario with the same code the Kestra flow runs and prints one
 // JSON document (the contract in ../shared/scenario-format.md). Invalid files are
-// reported on stderr, counted in summary.invalid, and make the exit code 1.
+// reported on stderr, counted in summary.invalid, and make the exit code 1. A
+// scenario that cannot be decided (the decision threw) is handled the same way:
+// reported with its path and the error, counted in summary.invalid, and the
+// other scenarios are still decided and printed.
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings, decide, decideInput } from '../src/decision/decide.js';
@@ -31,10 +34,15 @@ async function main(): Promise<number> {
       process.stderr.write(`invalid scenario: ${err.message}\n`);
       continue;
     }
-    const record = await decide(
-      decideInput(scenario),
-      { thresholds: config.judge, logger, ...(llm ? { llm } : {}) },
-    );
+    let record;
+    try {
+      record = await decide(decideInput(scenario), { thresholds: config.judge, logger, ...(llm ? { llm } : {}) });
+    } catch (err) {
+      invalid++;
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      process.stderr.write(`could not decide scenario: ${file} (${scenario.id}): ${reason}\n`);
+      continue;
+    }
     cases.push({
       id: scenario.id,
       decision: record.decision,

@@ -17,6 +17,7 @@
 import { profileFor } from './metric-catalog.js';
 import { formatNumber, formatP } from './format.js';
 import {
+  extent,
   lag1Autocorrelation,
   mannWhitney,
   median,
@@ -64,14 +65,84 @@ interface WindowResult {
 export function windowStats(series: ReadonlyArray<number | null>): WindowStats {
   const xs = present(series);
   if (xs.length === 0) return { n: 0, missing: series.length, median: null, mean: null, min: null, max: null };
-  return {
-    n: xs.length,
-    missing: series.length - xs.length,
-    median: median(xs),
-    mean: mean(xs),
-    min: Math.min(...xs),
-    max: Math.max(...xs),
-  };
+  const { min, max } = extent(xs);
+  return { n: xs.length, missing: series.length - xs.length, median: median(xs), mean: mean(xs), min, max };
+}
+
+/** Longest window the judge decides; a longer one is refused with this reason. */
+export const MAX_WINDOW_SAMPLES = 1_000_000;
+/**
+ * Windows are compared on at most this many points: a longer baseline keeps its
+ * most recent part (at least 8 canary lengths), and when a window is still
+ * longer both are reduced to block means of the same number of samples. Keeps
+ * every comparison O(n) in the raw length (the rank, trend and drift
+ * statistics then run on bounded inputs).
+ */
+export const MAX_POINTS = 1024;
+/** Above this magnitude the arithmetic (sums, differences) could overflow: values are rescaled. */
+const HUGE = 1e150;
+
+/** Baseline and canary as they are compared, with a note on how they were reduced. */
+function reduceWindows(series: MetricSeries): { baseline: Array<number | null>; canary: Array<number | null>; note: string } {
+  let baseline = series.baseline;
+  let canary = series.canary;
+  const notes: string[] = [];
+  if (baseline.length > MAX_POINTS) {
+    const keep = Math.max(MAX_POINTS, 8 * canary.length);
+    if (baseline.length > keep) {
+      notes.push(`the most recent ${keep} of ${baseline.length} baseline samples`);
+      baseline = baseline.slice(baseline.length - keep);
+    }
+  }
+  const longest = Math.max(baseline.length, canary.length);
+  if (longest > MAX_POINTS) {
+    const block = Math.ceil(longest / MAX_POINTS);
+    baseline = blockMeans(baseline, block);
+    canary = blockMeans(canary, block);
+    notes.push(`means of ${block}-sample blocks`);
+  }
+  return { baseline, canary, note: notes.length ? ` (compared on ${notes.join(', ')})` : '' };
+}
+
+function blockMeans(series: ReadonlyArray<number | null>, block: number): Array<number | null> {
+  const out: Array<number | null> = [];
+  for (let start = 0; start < series.length; start += block) {
+    let sum = 0;
+    let n = 0;
+    const end = Math.min(series.length, start + block);
+    for (let i = start; i < end; i++) {
+      const v = series[i];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        sum += v / block; // shares, not the raw sum: no overflow near ±1e308
+        n++;
+      }
+    }
+    out.push(n ? (sum * block) / n : null);
+  }
+  return out;
+}
+
+/** Samples outside the metric's physical range, with a sentence for the reason; undefined when all are valid. */
+function impossibleValues(series: MetricSeries, range: readonly [number, number] | undefined, unit: string | undefined): string | undefined {
+  if (!range) return undefined;
+  const [lo, hi] = range;
+  let count = 0;
+  let total = 0;
+  let example = 0;
+  for (const w of [series.baseline, series.canary]) {
+    for (const v of w) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      total++;
+      if (v < lo || v > hi) {
+        if (count === 0) example = v;
+        count++;
+      }
+    }
+  }
+  if (count === 0) return undefined;
+  const u = unit ? ` ${unit}` : '';
+  const bounds = hi === Infinity ? `>= ${formatNumber(lo)}` : `in [${formatNumber(lo)}, ${formatNumber(hi)}]`;
+  return `bad data: ${count} of ${total} samples are physically impossible (e.g. ${formatNumber(example)}${u}; this metric must be ${bounds}); not decided on them — check the exporter or query`;
 }
 
 function alternativeFor(direction: Direction): Alternative {
@@ -136,6 +207,72 @@ function testWindow(
 
 export function compareMetric(name: string, series: MetricSeries, options: CompareOptions): MetricVerdict {
   const profile = profileFor(name, series.direction);
+  const unit = series.unit;
+  const longest = Math.max(series.baseline.length, series.canary.length);
+  const refuse = (reason: string, badData: boolean): MetricVerdict => ({
+    metric: name,
+    direction: profile.direction,
+    ...(unit ? { unit } : {}),
+    baseline: windowStats(series.baseline),
+    canary: windowStats(series.canary),
+    verdict: 'nodata',
+    shift: null,
+    relative_change: null,
+    tolerance: null,
+    p_value: null,
+    window: null,
+    trend_adjusted: false,
+    severity: 0,
+    ...(badData ? { bad_data: true } : {}),
+    reason,
+  });
+  if (longest > MAX_WINDOW_SAMPLES) {
+    return refuse(
+      `refused: a window of ${longest} samples is longer than the ${MAX_WINDOW_SAMPLES} the judge decides; query a coarser step`,
+      false,
+    );
+  }
+  const bad = impossibleValues(series, profile.validRange, unit);
+  if (bad) return refuse(bad, true);
+
+  const reduced = reduceWindows(series);
+  // Rescale values whose arithmetic could overflow (the decision is scale-free
+  // for such metrics; the reported numbers are scaled back).
+  let maxAbs = 0;
+  for (const w of [reduced.baseline, reduced.canary]) {
+    for (const v of w) if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  }
+  const scale = maxAbs > HUGE ? 2 ** Math.min(1023, Math.ceil(Math.log2(maxAbs))) : 1; // a power of two: exact, and finite
+  const scaled = (w: Array<number | null>): Array<number | null> =>
+    scale === 1 ? w : w.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v / scale : null));
+  const core = compareCore(
+    name,
+    { ...series, baseline: scaled(reduced.baseline), canary: scaled(reduced.canary) },
+    scale === 1 ? options : { ...options, ...(options.guardrail !== undefined ? { guardrail: options.guardrail / scale } : {}) },
+    scale,
+    reduced.note,
+  );
+  const back = (x: number | null): number | null => (x === null || scale === 1 ? x : x * scale);
+  return {
+    ...core,
+    baseline: windowStats(series.baseline),
+    canary: windowStats(series.canary),
+    shift: back(core.shift),
+    tolerance: back(core.tolerance),
+    ...(core.guardrail
+      ? { guardrail: { ...core.guardrail, limit: back(core.guardrail.limit)!, value: back(core.guardrail.value)! } }
+      : {}),
+  };
+}
+
+function compareCore(
+  name: string,
+  series: MetricSeries,
+  options: CompareOptions,
+  scale: number,
+  note: string,
+): MetricVerdict {
+  const profile = profileFor(name, series.direction);
   const direction = profile.direction;
   const baseline = windowStats(series.baseline);
   const canary = windowStats(series.canary);
@@ -161,7 +298,7 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
         trend_adjusted: false,
         guardrail,
         severity: guardrailSeverity(guardrail),
-        reason: `${guardrailSentence(guardrail, unit)}; too few samples for a comparison: ${have}`,
+        reason: `${guardrailSentence(guardrail, unit, scale)}; too few samples for a comparison: ${have}`,
       };
     }
     return {
@@ -182,7 +319,7 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
   const baseMedian = baseline.median!;
   const floor = Math.max(
     profile.relativeTolerance * Math.abs(baseMedian),
-    profile.absoluteTolerance,
+    profile.absoluteTolerance / scale,
     1e-9 * Math.max(1, Math.abs(baseMedian)),
   );
 
@@ -240,7 +377,7 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
     trend_adjusted: best.trendAdjusted,
     ...(guardrail ? { guardrail } : {}),
   };
-  const numbers = describeShift(best, baseMedian, canaryMedianOf(c.v, best.window), unit);
+  const numbers = describeShift(best, baseMedian, canaryMedianOf(c.v, best.window), unit, scale) + note;
 
   if (options.insufficientEvidence) {
     return {
@@ -257,7 +394,7 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
       ...stats,
       verdict: 'high',
       severity: Math.max(guardrailSeverity(guardrail), best.fails ? best.severity : 0),
-      reason: `${guardrailSentence(guardrail, unit)}; ${numbers}`,
+      reason: `${guardrailSentence(guardrail, unit, scale)}; ${numbers}`,
     };
   }
   if (best.fails) {
@@ -288,14 +425,16 @@ function describeShift(
   baseMedian: number,
   canaryMedian: number,
   unit: string | undefined,
+  scale = 1,
 ): string {
   const u = unit ? ` ${unit}` : '';
+  const f = (x: number) => formatNumber(x * scale);
   const where = r.window === 'late' ? 'second-half canary median' : 'canary median';
   const sign = r.shift >= 0 ? '+' : '';
   const trendNote = r.trendAdjusted ? ', after removing the baseline trend' : '';
   return (
-    `${where} ${formatNumber(canaryMedian)}${u} vs baseline ${formatNumber(baseMedian)}${u} ` +
-    `(shift ${sign}${formatNumber(r.shift)}, tolerance ${formatNumber(r.tolerance)}, p=${formatP(r.pAdjusted)}${trendNote})`
+    `${where} ${f(canaryMedian)}${u} vs baseline ${f(baseMedian)}${u} ` +
+    `(shift ${sign}${f(r.shift)}, tolerance ${f(r.tolerance)}, p=${formatP(r.pAdjusted)}${trendNote})`
   );
 }
 
@@ -319,7 +458,7 @@ function guardrailSeverity(g: GuardrailCheck): number {
   return Math.max(0.8, Math.min(0.99, 0.5 + 0.5 * Math.tanh(4 * (ratio - 1)) + 0.3));
 }
 
-function guardrailSentence(g: GuardrailCheck, unit: string | undefined): string {
+function guardrailSentence(g: GuardrailCheck, unit: string | undefined, scale = 1): string {
   const u = unit ? ` ${unit}` : '';
-  return `above its ceiling: second-half canary median ${formatNumber(g.value)}${u} > ${formatNumber(g.limit)}${u}`;
+  return `above its ceiling: second-half canary median ${formatNumber(g.value * scale)}${u} > ${formatNumber(g.limit * scale)}${u}`;
 }

@@ -31,6 +31,8 @@ export const DEFAULT_THRESHOLDS: JudgeThresholds = {
 
 /** With no comparable metric at all, a CONTINUE can be no more certain than this. */
 const NO_DATA_CONFIDENCE = 0.2;
+/** A CONTINUE with physically impossible samples in some metric can be no more certain than this. */
+const BAD_DATA_CONFIDENCE = 0.2;
 /** Nothing a statistic says is certain. */
 const MAX_CONFIDENCE = 0.99;
 /** Samples per window at which a comparison counts as fully informative. */
@@ -81,7 +83,7 @@ export function judge(
       verdicts,
       logs,
       coverage,
-      explanation: explainRollback(failing, logs),
+      explanation: explainRollback(failing, logs, verdicts),
     };
   }
 
@@ -93,6 +95,7 @@ export function judge(
   let confidence = (1 - nearest) * coverageFactor * (0.5 + 0.5 * sufficiency);
   if (logs.verdict === 'high') confidence *= 1 - 0.5 * logs.severity;
   if (compared.length === 0) confidence = Math.min(confidence, NO_DATA_CONFIDENCE);
+  if (verdicts.some((v) => v.bad_data)) confidence = Math.min(confidence, BAD_DATA_CONFIDENCE);
   confidence = round(Math.min(MAX_CONFIDENCE, confidence));
   return {
     decision: 'CONTINUE',
@@ -122,12 +125,13 @@ function errorRateLacksEvidence(input: JudgeInput, minEvents: number): string | 
   return `only ~${formatNumber(failed)} failed requests in the canary window at ${formatNumber(median(rps))} requests/s (fewer than ${minEvents})`;
 }
 
-function explainRollback(failing: MetricVerdict[], logs: LogEvidence): string {
+function explainRollback(failing: MetricVerdict[], logs: LogEvidence, verdicts: MetricVerdict[]): string {
   const worst = [...failing].sort((a, b) => b.severity - a.severity);
   const shown = worst.slice(0, 3).map((v) => `${v.metric} ${v.verdict === 'low' ? 'too low' : 'too high'}: ${v.reason}`);
   const more = worst.length > 3 ? ` (and ${worst.length - 3} more metric(s))` : '';
   const logNote = logs.verdict === 'high' ? ` Logs: ${logs.reason}.` : '';
-  return `ROLLBACK because ${failing.length} metric(s) regressed. ${shown.join('. ')}${more}.${logNote}`;
+  const bad = badDataNote(verdicts);
+  return `ROLLBACK because ${failing.length} metric(s) regressed. ${shown.join('. ')}${more}.${logNote}${bad ? ` ${bad}` : ''}`;
 }
 
 function explainContinue(verdicts: MetricVerdict[], logs: LogEvidence, confidence: number, low: number): string {
@@ -149,7 +153,16 @@ function explainContinue(verdicts: MetricVerdict[], logs: LogEvidence, confidenc
     if (confidence < low) parts.push('Confidence is low: treat this as "no evidence of harm", not as "healthy".');
   }
   if (logs.verdict === 'high') parts.push(`But the logs show trouble: ${logs.reason}.`);
+  const bad = badDataNote(verdicts);
+  if (bad) parts.push(bad);
   return parts.join(' ');
+}
+
+/** The metrics left undecided because of physically impossible samples, or '' when none. */
+function badDataNote(verdicts: MetricVerdict[]): string {
+  const bad = verdicts.filter((v) => v.bad_data);
+  if (bad.length === 0) return '';
+  return `Bad data, not decided: ${bad.map((v) => `${v.metric} (${v.reason})`).join('; ')}.`;
 }
 
 function round(x: number): number {

@@ -8,19 +8,27 @@ export interface MetricProfile {
   relativeTolerance: number;
   /** nor is one smaller than this, in the metric's own unit */
   absoluteTolerance: number;
+  /**
+   * Values the metric can physically take, inclusive. A sample outside is bad
+   * data (a broken exporter or query), not a regression: the metric is not
+   * decided on it. Custom KPIs have no known range.
+   */
+  validRange?: readonly [number, number];
 }
 
 // Why these numbers: they are the smallest changes an SRE would act on for a
 // typical service, the same role as Kayenta's per-metric effect sizes. They are
 // floors only; a noisy or drifting baseline raises the tolerance further.
 const WELL_KNOWN: Record<string, MetricProfile> = {
-  error_rate: { direction: 'increase', relativeTolerance: 0.5, absoluteTolerance: 1 }, // percentage points
-  latency_p95_ms: { direction: 'increase', relativeTolerance: 0.15, absoluteTolerance: 10 },
-  latency_p99_ms: { direction: 'increase', relativeTolerance: 0.2, absoluteTolerance: 20 },
-  memory_pct: { direction: 'increase', relativeTolerance: 0.1, absoluteTolerance: 5 },
-  cpu_pct: { direction: 'increase', relativeTolerance: 0.25, absoluteTolerance: 10 },
-  request_rate: { direction: 'decrease', relativeTolerance: 0.2, absoluteTolerance: 0 },
-  restarts: { direction: 'increase', relativeTolerance: 0, absoluteTolerance: 1 },
+  // percentage points; a percentage of all requests lies in [0, 100]
+  error_rate: { direction: 'increase', relativeTolerance: 0.5, absoluteTolerance: 1, validRange: [0, 100] },
+  // latencies and usage are never negative (memory and CPU may exceed 100% of a soft limit)
+  latency_p95_ms: { direction: 'increase', relativeTolerance: 0.15, absoluteTolerance: 10, validRange: [0, Infinity] },
+  latency_p99_ms: { direction: 'increase', relativeTolerance: 0.2, absoluteTolerance: 20, validRange: [0, Infinity] },
+  memory_pct: { direction: 'increase', relativeTolerance: 0.1, absoluteTolerance: 5, validRange: [0, Infinity] },
+  cpu_pct: { direction: 'increase', relativeTolerance: 0.25, absoluteTolerance: 10, validRange: [0, Infinity] },
+  request_rate: { direction: 'decrease', relativeTolerance: 0.2, absoluteTolerance: 0, validRange: [0, Infinity] },
+  restarts: { direction: 'increase', relativeTolerance: 0, absoluteTolerance: 1, validRange: [0, Infinity] },
 };
 
 // Unknown KPIs: a 1% floor only (a success rate falling from 99.9 to 98.5 matters);

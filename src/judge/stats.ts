@@ -63,10 +63,27 @@ export function median(xs: ReadonlyArray<number>): number {
 }
 
 export function mean(xs: ReadonlyArray<number>): number {
-  if (xs.length === 0) return Number.NaN;
+  const n = xs.length;
+  if (n === 0) return Number.NaN;
   let s = 0;
   for (const x of xs) s += x;
-  return s / xs.length;
+  if (Number.isFinite(s)) return s / n;
+  // The plain sum overflowed (values near ±1e308): sum the shares instead.
+  s = 0;
+  for (const x of xs) s += x / n;
+  return s;
+}
+
+/** Smallest and largest value in one pass (no argument spreading: any length). */
+export function extent(xs: ArrayLike<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return { min, max };
 }
 
 /** Linear-interpolated quantile of a sorted array, q in [0, 1]. */

@@ -56,6 +56,8 @@ export interface MetricVerdict {
   severity: number;
   /** one sentence with the numbers that led to the verdict */
   reason: string;
+  /** true when the metric was not decided because its samples are physically impossible */
+  bad_data?: boolean;
 }
 
 export interface LogEvidence {

@@ -88,11 +88,13 @@ describe('judge properties', () => {
         fc.dictionary(directional, fc.oneof(series, levelled), { minKeys: 1, maxKeys: 4 }),
         fc.double({ min: 0.01, max: 500, noNaN: true }),
         (m, delta) => {
-          // worse = further in each metric's bad direction (request_rate: lower)
+          // worse = further in each metric's bad direction (request_rate: lower),
+          // kept inside the physical range (a negative rate or an error rate above
+          // 100% is bad data, not a worse canary)
           const worse = Object.fromEntries(
             Object.entries(m).map(([k, s]) => [
               k,
-              { ...s, canary: s.canary.map((v) => (v === null ? null : k === 'request_rate' ? v - delta : v + delta)) },
+              { ...s, canary: s.canary.map((v) => (v === null ? null : k === 'request_rate' ? Math.max(0, v - delta) : k === 'error_rate' ? Math.min(100, Math.max(v, v + delta)) : v + delta)) },
             ]),
           );
           const before = judge({ step_seconds: 60, metrics: m });
