@@ -1,26 +1,20 @@
-// The Kestra task API (@kestra-io/libs), with its `::{json}::` lines written
-// straight to file descriptor 1. The library prints them with console.log, whose
-// first call sets up process.stdout: 3-5 ms of a bundled task's cold start
-// (`npm run bench:tasks`). The lines are the library's own (Kestra.format), byte
-// for byte; outputs, counter, timer… are the library's. Only the write differs,
-// and it keeps console.log's manners: synchronous, errors (a closed stdout) ignored.
-import { writeSync } from 'node:fs';
+// The Kestra task API: @kestra-io/libs, used as it is (Kestra.outputs, counter,
+// timer… print their `::{json}::` lines with console.log).
+//
+// One thing is set here: stdout blocks. Kestra reads a task's stdout through a pipe,
+// and Node writes to a pipe asynchronously on Linux: what the pipe cannot take at once
+// is queued in the process, and a task that calls process.exit(1) right after
+// Kestra.outputs() (rollback and health-check do, on failure) would lose the queued
+// rest of the line — Kestra then sees no outputs, or a broken line. Blocking, a write
+// returns only once the pipe has it all, as for a file or a terminal
+// (test/build/stdout-pipe.bundle.test.ts). It also keeps the order of the task's
+// log lines, which src/log.ts writes to the same file descriptor synchronously.
 import Kestra from '@kestra-io/libs';
 
-function writeLine(line: string): void {
-  const data = Buffer.from(`${line}\n`, 'utf8');
-  let written = 0;
-  while (written < data.length) {
-    try {
-      written += writeSync(1, data, written);
-    } catch (err) {
-      // a non-blocking stdout that is full: wait a moment and retry, as a synchronous write would
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-      else return;
-    }
-  }
+interface BlockingHandle {
+  setBlocking?(blocking: boolean): unknown;
 }
-
-Kestra._send = (map) => writeLine(Kestra.format(map));
+// net.Socket over a pipe exposes its libuv handle as _handle (a file or a terminal: already synchronous)
+(process.stdout as unknown as { _handle?: BlockingHandle })._handle?.setBlocking?.(true);
 
 export default Kestra;

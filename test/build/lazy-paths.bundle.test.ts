@@ -1,15 +1,13 @@
-// The bundles' lazily loaded paths (scripts/build.ts, scripts/build/cold-start-plugins.ts),
+// The bundles' lazily loaded paths (scripts/build.ts: `import()` in the source),
 // each bundle copied alone into a fresh directory and run with plain `node`, as Kestra
-// runs it: axios (form-data left out, built-ins required on demand) against a real
+// runs it: axios (loaded on demand) against a real
 // Prometheus and the Loki double; the openai SDK (loaded only with a key) against a
 // loopback OpenAI-compatible server; @octokit/rest (loaded only for a live run) against
-// the GitHub double; and the stand-ins themselves.
+// the GitHub double.
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { buildTasks } from '../../scripts/build.js';
-import { lazyBuiltinsPlugin, replacementsPlugin } from '../../scripts/build/cold-start-plugins.js';
 import { decide } from '../../src/decision/decide.js';
 import { overrideVariable } from '../../src/collect/promql.js';
 import { DEFAULT_THRESHOLDS } from '../../src/judge/judge.js';
@@ -231,64 +229,5 @@ describe('open-fix-pr.cjs: @octokit/rest, loaded only for a live run', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('open-fix-pr failed: GITHUB_REPOSITORY is not set: give owner/repo for the fix pull request');
-  }, 60_000);
-});
-
-describe('the build stand-ins', () => {
-  /** A one-file entry bundled exactly as the tasks are, run with node; its stdout parsed as JSON. */
-  async function bundleAndRun(source: string): Promise<any> {
-    const dir = await makeTempDir('stand-in');
-    dirs.push(dir);
-    // the entry lives in the repository so that its imports resolve against node_modules
-    const entry = join(REPO_ROOT, 'test', 'build', `.stand-in-${process.pid}-${dirs.length}.ts`);
-    await writeFile(entry, source);
-    try {
-      await build({
-        entryPoints: [entry],
-        outfile: join(dir, 'entry.cjs'),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        logLevel: 'silent',
-        plugins: [replacementsPlugin(), lazyBuiltinsPlugin()],
-      });
-    } finally {
-      await import('node:fs/promises').then((fs) => fs.rm(entry, { force: true }));
-    }
-    const r = await runCommand(process.execPath, ['entry.cjs'], { cwd: dir, env: commandEnv(join(dir, 'training')) });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    return { ...JSON.parse(lines[lines.length - 1]!), stdoutLines: lines };
-  }
-
-  it('axios: multipart bodies fail loudly (form-data is not bundled); urlencoded and params serialisation still work', async () => {
-    const out = await bundleAndRun(`
-      import axios from 'axios';
-      const result: Record<string, unknown> = {};
-      try { axios.toFormData({ a: 1 }); result.multipart = 'built'; } catch (err) { result.multipart = (err as Error).message; }
-      result.urlencoded = String(axios.toFormData({ a: 1, b: 'x y' }, new URLSearchParams()));
-      result.params = axios.getUri({ url: '/q', params: { query: 'up{a="b"}', limit: 5 } });
-      process.stdout.write(JSON.stringify(result));
-    `);
-    expect(out.multipart).toMatch(/form-data is not bundled .* never sends multipart\/form-data bodies/);
-    expect(out.urlencoded).toBe('a=1&b=x+y');
-    expect(out.params).toBe('/q?query=up%7Ba%3D%22b%22%7D&limit=5');
-  }, 60_000);
-
-  it('pino: no transport machinery, worker_threads or node:assert loaded; sync writes to an fd; a transport fails', async () => {
-    const out = await bundleAndRun(`
-      import pino from 'pino';
-      const logger = pino({ level: 'info' }, pino.destination({ dest: 1, sync: true }));
-      logger.info({ a: 1 }, 'hello');
-      let transport = 'created';
-      try { pino.transport({ target: 'pino/file' }); } catch (err) { transport = (err as Error).message; }
-      process.stdout.write(JSON.stringify({ transport, loaded: process.moduleLoadList.filter((m) => /worker_threads|NativeModule assert$/.test(m)) }));
-    `);
-    // never usable from a bundle anyway: pino's transport code needs __dirname, which an ES module lacks
-    expect(out.transport).not.toBe('created');
-    expect(out.loaded).toEqual([]);
-    expect(JSON.parse(out.stdoutLines[0])).toMatchObject({ level: 30, a: 1, msg: 'hello' });
   }, 60_000);
 });
