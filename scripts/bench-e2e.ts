@@ -20,14 +20,14 @@
 // bundles instead of building (to compare builds); --worker-threads sets the local
 // Kestra's kestra.worker.threads (KESTRA_WORKER_THREADS; default max(8, 8 × cores)).
 // With --json the last line is one JSON object (scripts/bench-e2e-lib.ts BenchReport).
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { createKestraClient } from '../src/kestra/client.js';
+import { privateKestraEnv } from './kestra/private-env.js';
 import { kestraSettings } from '../src/kestra/settings.js';
-import { freeLoopbackPort } from '../src/util/free-port.js';
 import {
   FLOOR_FLOW_ID,
   busyPercent,
@@ -136,21 +136,7 @@ async function main(): Promise<void> {
   if (levels.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--concurrency: expected positive integers, e.g. 1,10,50,100`);
 
   const home = await mkdtemp(join(tmpdir(), 'watchdog-bench-e2e-'));
-  const trainingDir = join(home, 'training-data');
-  mkdirSync(trainingDir, { recursive: true });
-  const port = await freeLoopbackPort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KESTRA_HOME: join(home, 'kestra'),
-    KESTRA_URL: `http://127.0.0.1:${port}`,
-    KESTRA_CONTROLLER_PORT: String(await freeLoopbackPort()),
-    TRAINING_DATA_DIR: trainingDir,
-    DRY_RUN: 'true',
-    PROMETHEUS_URL: 'http://127.0.0.1:9',
-    TOGETHER_API_KEY: '',
-    GITHUB_TOKEN: '',
-    ...(values['worker-threads'] ? { KESTRA_WORKER_THREADS: values['worker-threads'] } : {}),
-  };
+  const { env, trainingDir } = await privateKestraEnv(home, values['worker-threads'] ? { KESTRA_WORKER_THREADS: values['worker-threads'] } : {});
   const settings = kestraSettings(env);
   const client = createKestraClient({ ...settings, timeoutMs: 30_000 });
   const auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`;

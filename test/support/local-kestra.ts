@@ -2,14 +2,13 @@
 // through `npm run kestra:up`'s own code on free loopback ports, with its state (H2,
 // storage, log) and the training data in a temporary directory, the flows, bundles and
 // demo scenarios deployed as `npm run kestra:deploy` does; stopped and removed after.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kestraDown } from '../../scripts/kestra/down.js';
 import { deploy } from '../../scripts/kestra/deploy.js';
+import { privateKestraEnv } from '../../scripts/kestra/private-env.js';
 import { kestraUp } from '../../scripts/kestra/up.js';
 import { createKestraClient, type KestraClient, type KestraExecution } from '../../src/kestra/client.js';
 import { kestraSettings, type KestraSettings } from '../../src/kestra/settings.js';
-import { freeLoopbackPort } from '../../src/util/free-port.js';
 import { makeTempDir, removeTempDir } from './run-command.js';
 
 export interface LocalKestra {
@@ -28,22 +27,7 @@ const ENDED = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'PAUSED'];
 
 export async function startLocalKestra(name: string, extraEnv: Record<string, string> = {}): Promise<LocalKestra> {
   const home = await makeTempDir(`local-kestra-${name}`);
-  const trainingDir = join(home, 'training-data');
-  await mkdir(trainingDir, { recursive: true });
-  const port = await freeLoopbackPort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KESTRA_HOME: join(home, 'kestra'),
-    KESTRA_URL: `http://127.0.0.1:${port}`,
-    KESTRA_CONTROLLER_PORT: String(await freeLoopbackPort()),
-    TRAINING_DATA_DIR: trainingDir,
-    DRY_RUN: 'true',
-    // nothing listens on port 9: a real-Prometheus test gives its own URL
-    PROMETHEUS_URL: 'http://127.0.0.1:9',
-    TOGETHER_API_KEY: '',
-    GITHUB_TOKEN: '',
-    ...extraEnv,
-  };
+  const { env, trainingDir } = await privateKestraEnv(home, extraEnv);
   const stop = async () => {
     await kestraDown(env).catch(() => undefined);
     await removeTempDir(home);
