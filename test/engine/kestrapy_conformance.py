@@ -228,6 +228,26 @@ def _():
     assert "rollback" not in [t.task_id for t in execution.task_run_list or []]
 
 
+@check("POST /executions/{id}/actions/labels (executions.set_labels_on_terminated_execution): 400 while paused, set once terminated")
+def _():
+    from kestrapy.models.label import Label
+    created = client.executions.create_execution(
+        TENANT, NS, FLOW, inputs={"scenario": "db-trouble-user-service", "require_approval": True, "approval_below_confidence": 1.0})
+    wait(created.id)
+    r = requests.post(f"{URL}/api/v1/{TENANT}/executions/{created.id}/actions/labels", auth=(USER, PASSWORD), timeout=30,
+                      json=[{"key": "review", "value": "approved"}])
+    assert r.status_code == 400, (r.status_code, r.text)
+    client.executions.kill_execution(created.id, TENANT)
+    execution, st = wait(created.id, until=TERMINAL)
+    assert st == "KILLED", st
+    kept = [Label(key=l.key, value=l.value) for l in execution.labels or [] if not l.key.startswith("system.")]
+    answer = client.executions.set_labels_on_terminated_execution(created.id, TENANT, kept + [Label(key="reviewed_by", value="alice")])
+    strict(Execution, answer.model_dump(by_alias=True))
+    labels = {l["key"]: l["value"] for l in raw("GET", f"/api/v1/{TENANT}/executions/{created.id}")["labels"]}
+    assert labels.get("reviewed_by") == "alice" and labels.get("service") == "user-service", labels
+    assert any(k.startswith("system.") for k in labels) == any(l.key.startswith("system.") for l in execution.labels or []), labels
+
+
 @check("GET /logs/{id}?minLevel=ERROR (logs.list_logs_from_execution) as LogEntry")
 def _():
     failed = webhook({"version": "v9"})

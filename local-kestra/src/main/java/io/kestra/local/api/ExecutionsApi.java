@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.kestra.core.async.AsyncOperationProcessedEvent;
 import io.kestra.core.executor.command.ExecutionCommand;
 import io.kestra.core.executor.command.Resume;
+import io.kestra.core.executor.command.UpdateLabels;
 import io.kestra.core.models.Label;
 import io.kestra.core.models.executions.Execution;
 import io.kestra.core.models.executions.ExecutionKilled;
@@ -37,6 +38,8 @@ import java.util.function.Consumer;
  * and kestrapy send them), get, search, download a file of the execution, and the
  * {@code actions/resume} and {@code actions/kill} actions. Creating, resuming and killing emit
  * the same commands Kestra's controller emits, and wait for the executor to confirm them.
+ * {@code actions/labels} sets the labels of a terminated execution (400 otherwise), as Kestra's
+ * {@code setLabelsOnTerminatedExecution}: an {@code UpdateLabels} command, system labels kept.
  */
 final class ExecutionsApi {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
@@ -71,6 +74,7 @@ final class ExecutionsApi {
         api.route("GET", "/api/v1/{tenant}/executions/{executionId}/file", this::file);
         api.route("POST", "/api/v1/{tenant}/executions/{executionId}/actions/resume", this::resume);
         api.route("DELETE", "/api/v1/{tenant}/executions/{executionId}/actions/kill", this::kill);
+        api.route("POST", "/api/v1/{tenant}/executions/{executionId}/actions/labels", this::setLabels);
         api.route("GET", "/api/v1/{tenant}/executions/{executionId}", this::get);
         api.route("POST", "/api/v1/{tenant}/executions/{namespace}/{id}", this::create);
     }
@@ -133,6 +137,40 @@ final class ExecutionsApi {
                 .operationId(operationId)
                 .build())));
         return Response.json(202, reread(execution));
+    }
+
+    private Response setLabels(Request request) throws Exception {
+        Execution execution = find(request);
+        List<Label> given;
+        try {
+            given = ApiServer.JSON.readValue(request.body(), new TypeReference<List<Label>>() {});
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("the body must be a JSON list of labels [{\"key\": …, \"value\": …}]: " + e.getMessage());
+        }
+        if (given == null) throw ApiException.badRequest("the body must be a JSON list of labels");
+        for (Label label : given) {
+            if (label == null || label.key() == null || !label.key().matches("^[\\p{Ll}][\\p{L}0-9._-]*$")) {
+                throw new ApiException(422, "Invalid label key '" + (label == null ? null : label.key()) + "': a key contains only lowercase letters, numbers, -, _ or . and begins with a lowercase letter");
+            }
+            if (label.value() == null || label.value().isEmpty()) throw new ApiException(422, "Label '" + label.key() + "' has an empty value");
+        }
+        if (!execution.getState().getCurrent().isTerminated()) {
+            throw ApiException.badRequest("The execution is not terminated");
+        }
+        // as Kestra's mergeSystemLabels: system labels are Kestra's own; the existing ones are kept
+        List<Label> existingSystem = execution.getLabels() == null ? List.of()
+            : execution.getLabels().stream().filter(l -> l.key().startsWith(Label.SYSTEM_PREFIX)).toList();
+        List<Label> merged = new ArrayList<>();
+        for (Label label : given) {
+            if (label.key().startsWith(Label.SYSTEM_PREFIX) && !existingSystem.contains(label)) {
+                throw new ApiException(422, "System labels can only be set by Kestra itself, offending label: " + label.key() + "=" + label.value());
+            }
+            if (!merged.contains(label)) merged.add(label);
+        }
+        for (Label label : existingSystem) if (!merged.contains(label)) merged.add(label);
+        confirm(execution.getId(), "set the labels",
+            operationId -> emit(() -> commandQueue.emit(UpdateLabels.from(execution, merged).withOperationId(operationId))));
+        return Response.json(reread(execution));
     }
 
     /** An execution's file from the internal storage, served as Kestra does: application/octet-stream. */
