@@ -106,6 +106,10 @@ const EnvSchema = z.object({
   JUDGE_GUARDRAILS: withDefault(guardrails, formatGuardrails(DEFAULT_THRESHOLDS.guardrails)),
   JUDGE_MIN_ERROR_EVENTS: withDefault(int('fewest failed requests before error_rate can fail', 0), DEFAULT_THRESHOLDS.min_error_events),
   JUDGE_LOG_NEW_ERRORS_MIN: withDefault(int('new error log lines that count as evidence', 1), DEFAULT_THRESHOLDS.log_new_errors_min),
+  JUDGE_MIN_EXCURSION_SECONDS: withDefault(
+    int('seconds canary samples must spend beyond the baseline noise to count', 0, 7 * 24 * 3600),
+    DEFAULT_THRESHOLDS.min_excursion_seconds,
+  ),
   KUBE_CONTEXT: optional(z.string().check(z.minLength(1))),
   KUBE_NAMESPACE: withDefault(z.string().check(z.regex(RFC1123_LABEL, 'expected a Kubernetes namespace name (RFC 1123 label)')), 'default'),
   GITHUB_REPOSITORY: optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/repo'))),
@@ -164,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       guardrails: e.JUDGE_GUARDRAILS,
       min_error_events: e.JUDGE_MIN_ERROR_EVENTS,
       log_new_errors_min: e.JUDGE_LOG_NEW_ERRORS_MIN,
+      min_excursion_seconds: e.JUDGE_MIN_EXCURSION_SECONDS,
     },
     kube: {
       namespace: e.KUBE_NAMESPACE,

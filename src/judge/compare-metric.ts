@@ -14,6 +14,15 @@
 // the weaker of the two results is kept: a trend that merely continues across
 // the deploy is not a regression. One-minute series are serially correlated, so
 // the test's variance is inflated by the baseline's lag-1 autocorrelation.
+//
+// Beside the median test, two detectors see what it misses (excursions.ts): an
+// excursion of several canary samples far beyond the baseline's noise (a burst,
+// a run of spikes, a partial level shift, a variance change) and a step change
+// at one sample. The three share one family-wise error budget (weighted Bonferroni, BUDGET): each p-value is
+// Bonferroni-adjusted over the detectors and the metrics (and the median test's
+// also over its windows), so `alpha` bounds the chance that any of them fires
+// on a healthy deployment. The verdict names the detector that fired.
+import { excursionTest, jumpTest, type DetectorContext, type DetectorFinding } from './excursions.js';
 import { profileFor } from './metric-catalog.js';
 import { formatNumber, formatP } from './format.js';
 import {
@@ -29,7 +38,7 @@ import {
   windowDrift,
   type Alternative,
 } from './stats.js';
-import type { Direction, GuardrailCheck, MetricSeries, MetricVerdict, WindowStats } from './types.js';
+import type { DetectorName, DetectorOutcome, Direction, GuardrailCheck, MetricSeries, MetricVerdict, WindowStats } from './types.js';
 
 export interface CompareOptions {
   alpha: number;
@@ -46,7 +55,18 @@ export interface CompareOptions {
    * default; off, the comparison depends only on the two windows' distributions.
    */
   temporal?: boolean;
+  /** seconds between samples (default 60) */
+  stepSeconds?: number;
+  /** an excursion must last this long to count (default 300) */
+  minExcursionSeconds?: number;
 }
+
+/**
+ * Shares of the family-wise budget (weighted Bonferroni: they sum to 1). The
+ * median test keeps the largest share: it is the one the mock regressions and
+ * synthetic KPI shifts need; the two new detectors split the rest.
+ */
+export const BUDGET = { median: 0.5, excursion: 0.25, jump: 0.25 } as const;
 
 /** A trend must be this significant (Mann-Kendall) before it is extrapolated. */
 const TREND_P = 0.01;
@@ -83,7 +103,7 @@ export const MAX_POINTS = 1024;
 const HUGE = 1e150;
 
 /** Baseline and canary as they are compared, with a note on how they were reduced. */
-function reduceWindows(series: MetricSeries): { baseline: Array<number | null>; canary: Array<number | null>; note: string } {
+function reduceWindows(series: MetricSeries): { baseline: Array<number | null>; canary: Array<number | null>; note: string; block: number } {
   let baseline = series.baseline;
   let canary = series.canary;
   const notes: string[] = [];
@@ -95,13 +115,14 @@ function reduceWindows(series: MetricSeries): { baseline: Array<number | null>; 
     }
   }
   const longest = Math.max(baseline.length, canary.length);
+  let block = 1;
   if (longest > MAX_POINTS) {
-    const block = Math.ceil(longest / MAX_POINTS);
+    block = Math.ceil(longest / MAX_POINTS);
     baseline = blockMeans(baseline, block);
     canary = blockMeans(canary, block);
     notes.push(`means of ${block}-sample blocks`);
   }
-  return { baseline, canary, note: notes.length ? ` (compared on ${notes.join(', ')})` : '' };
+  return { baseline, canary, block, note: notes.length ? ` (compared on ${notes.join(', ')})` : '' };
 }
 
 function blockMeans(series: ReadonlyArray<number | null>, block: number): Array<number | null> {
@@ -248,7 +269,11 @@ export function compareMetric(name: string, series: MetricSeries, options: Compa
   const core = compareCore(
     name,
     { ...series, baseline: scaled(reduced.baseline), canary: scaled(reduced.canary) },
-    scale === 1 ? options : { ...options, ...(options.guardrail !== undefined ? { guardrail: options.guardrail / scale } : {}) },
+    {
+      ...options,
+      stepSeconds: (options.stepSeconds ?? 60) * reduced.block,
+      ...(scale !== 1 && options.guardrail !== undefined ? { guardrail: options.guardrail / scale } : {}),
+    },
     scale,
     reduced.note,
   );
@@ -297,6 +322,7 @@ function compareCore(
         window: 'late',
         trend_adjusted: false,
         guardrail,
+        detector: 'guardrail',
         severity: guardrailSeverity(guardrail),
         reason: `${guardrailSentence(guardrail, unit, scale)}; too few samples for a comparison: ${have}`,
       };
@@ -338,7 +364,8 @@ function compareCore(
 
   const windows: Array<{ window: 'full' | 'late'; from: number }> = [{ window: 'full', from: 0 }];
   if (c.v.length >= 2 * options.minSamples) windows.push({ window: 'late', from: Math.floor(c.v.length / 2) });
-  const comparisons = windows.length * Math.max(1, options.metricsTested);
+  const metrics = Math.max(1, options.metricsTested);
+  const comparisons = (windows.length * metrics) / BUDGET.median;
 
   const rawBase = baselineView(b.v, floor, options.noiseSigmas, temporal);
   const adjBase = useTrend ? baselineView(bDetrended!, floor, options.noiseSigmas, temporal) : null;
@@ -367,24 +394,58 @@ function compareCore(
   const failing = scored.filter((r) => r.fails);
   const best = (failing.length ? failing : scored).reduce((a, r) => (r.severity > a.severity ? r : a));
 
+  const step = options.stepSeconds ?? 60;
+  const context: DetectorContext = {
+    baseline: b,
+    canary: c,
+    direction,
+    floor: Math.max(floor, profile.relativeTolerance * Math.abs(baseMedian)),
+    noiseSigmas: options.noiseSigmas,
+    trend: useTrend ? fit : null,
+    trendHorizon: horizon,
+    inflation,
+    minRunSamples: Math.max(1, Math.ceil((options.minExcursionSeconds ?? 300) / step)),
+    stepSeconds: step,
+  };
+  const lastBaseline = b.t.length ? { t: b.t[b.t.length - 1]!, v: b.v[b.v.length - 1]! } : undefined;
+  const findings = [excursionTest(context), temporal ? jumpTest(context, lastBaseline) : null]
+    .filter((f): f is DetectorFinding => f !== null)
+    .map((f) => {
+      const pAdjusted = Math.min(1, (f.p * metrics) / BUDGET[f.detector]);
+      return { ...f, pAdjusted, fails: pAdjusted <= options.alpha && f.effect >= 1, severity: severityOf(pAdjusted, f.effect) };
+    });
+  const firing = findings.filter((f) => f.fails).sort((x, y) => y.severity - x.severity);
+  const fmt = (x: number) => formatNumber(x * scale);
+  const detectors: DetectorOutcome[] = [
+    { detector: 'median-shift', p_value: best.pAdjusted, fired: best.fails },
+    ...findings.map((f) => ({ detector: f.detector as DetectorName, p_value: f.pAdjusted, fired: f.fails })),
+  ];
+  const nearestSeverity = Math.max(best.severity, ...findings.map((f) => f.severity));
+
   const relative = Math.abs(baseMedian) > 1e-9 ? best.shift / Math.abs(baseMedian) : null;
+  const decisive = best.fails ? undefined : firing[0];
   const stats = {
     shift: best.shift,
     relative_change: relative,
     tolerance: best.tolerance,
-    p_value: best.pAdjusted,
+    p_value: decisive ? decisive.pAdjusted : best.pAdjusted,
     window: best.window,
     trend_adjusted: best.trendAdjusted,
     ...(guardrail ? { guardrail } : {}),
+    detector: (best.fails ? 'median-shift' : decisive ? decisive.detector : null) as DetectorName | null,
+    detectors,
   };
   const numbers = describeShift(best, baseMedian, canaryMedianOf(c.v, best.window), unit, scale) + note;
+  const excursionWords = (f: (typeof findings)[number]) =>
+    `${f.detector === 'jump' ? 'step change' : 'excursion'}: ${f.evidence(fmt)}, p=${formatP(f.pAdjusted)}`;
 
   if (options.insufficientEvidence) {
     return {
       ...common,
       ...stats,
       verdict: 'pass',
-      severity: Math.min(best.severity, 0.25),
+      detector: null,
+      severity: Math.min(nearestSeverity, 0.25),
       reason: `cannot fail: ${options.insufficientEvidence}; ${numbers}`,
     };
   }
@@ -393,7 +454,8 @@ function compareCore(
       ...common,
       ...stats,
       verdict: 'high',
-      severity: Math.max(guardrailSeverity(guardrail), best.fails ? best.severity : 0),
+      detector: 'guardrail',
+      severity: Math.max(guardrailSeverity(guardrail), best.fails ? best.severity : 0, decisive ? decisive.severity : 0),
       reason: `${guardrailSentence(guardrail, unit, scale)}; ${numbers}`,
     };
   }
@@ -406,12 +468,21 @@ function compareCore(
       reason: `regressed: ${numbers}`,
     };
   }
+  if (decisive) {
+    return {
+      ...common,
+      ...stats,
+      verdict: decisive.sign > 0 ? 'high' : 'low',
+      severity: decisive.severity,
+      reason: `regressed, ${excursionWords(decisive)}; ${numbers}`,
+    };
+  }
   const good = badPart(best.shift, direction) === 0 && Math.abs(best.shift) >= best.tolerance;
   return {
     ...common,
     ...stats,
     verdict: 'pass',
-    severity: best.severity,
+    severity: nearestSeverity,
     reason: good ? `changed in the good direction: ${numbers}` : `no meaningful change: ${numbers}`,
   };
 }

@@ -27,6 +27,8 @@ export const DEFAULT_THRESHOLDS: JudgeThresholds = {
   min_error_events: 5,
   log_new_errors_min: 10,
   low_confidence: 0.5,
+  // the `for: 5m` of common alerting practice: shorter blips and warm-ups are not regressions
+  min_excursion_seconds: 300,
 };
 
 /** With no comparable metric at all, a CONTINUE can be no more certain than this. */
@@ -61,6 +63,8 @@ export function judge(
       noiseSigmas: thresholds.noise_sigmas,
       minSamples: thresholds.min_samples,
       metricsTested: comparable.length,
+      stepSeconds: input.step_seconds,
+      minExcursionSeconds: thresholds.min_excursion_seconds,
       ...(options.temporal === false ? { temporal: false } : {}),
       ...(thresholds.guardrails[name] !== undefined ? { guardrail: thresholds.guardrails[name] } : {}),
       ...(name === 'error_rate' && lowTraffic ? { insufficientEvidence: lowTraffic } : {}),

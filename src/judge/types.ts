@@ -58,6 +58,20 @@ export interface MetricVerdict {
   reason: string;
   /** true when the metric was not decided because its samples are physically impossible */
   bad_data?: boolean;
+  /** the detector whose evidence decided a failing verdict (null when none fired) */
+  detector?: DetectorName | null;
+  /** every statistical detector run on this metric, with its adjusted p-value */
+  detectors?: DetectorOutcome[];
+}
+
+/** The tests a metric is judged by; `guardrail` is a configured ceiling. */
+export type DetectorName = 'median-shift' | 'excursion' | 'jump' | 'guardrail';
+
+export interface DetectorOutcome {
+  detector: DetectorName;
+  /** family-wise adjusted p-value */
+  p_value: number;
+  fired: boolean;
 }
 
 export interface LogEvidence {
@@ -111,4 +125,6 @@ export interface JudgeThresholds {
   log_new_errors_min: number;
   /** confidence below which a CONTINUE is reported as low-confidence */
   low_confidence: number;
+  /** canary samples beyond the baseline's noise must cover this many seconds to count as an excursion */
+  min_excursion_seconds: number;
 }

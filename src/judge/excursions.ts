@@ -1,0 +1,197 @@
+// Detectors for what a shift of the median cannot see: a burst, a run of
+// spikes, a level shift in part of the canary, a variance change (many points
+// far out), and a step change at one sample. Pure: numbers in, evidence out.
+//
+// Why these statistics. The median test asks "did the typical value move?".
+// Real incidents often leave the median alone: the canary leaves the baseline's
+// envelope in a fifth of its points. So:
+//   excursion — how far the k-th most extreme canary sample lies from the
+//     baseline median, in robust standard deviations of the baseline. Under the
+//     null the deviations are heavy-tailed noise: we model them as Student's t
+//     with 2 degrees of freedom (tails like |x|⁻³, infinite variance: heavier
+//     than any KPI noise a Gaussian or Laplace model would allow), scaled so its
+//     robust σ matches the baseline's. The k-th order statistic of m samples
+//     exceeds z with probability P(Binomial(m, p(z)) ≥ k), p(z) the t tail:
+//     an exact test on exceedance counts (k = 1 is a Bonferroni bound over the
+//     m samples). Serial correlation clusters exceedances: counts are divided
+//     by the variance inflation (1+ρ)/(1−ρ) of the baseline's lag-1
+//     autocorrelation (fewer independent samples, fewer independent
+//     exceedances). A significant baseline trend (Mann–Kendall) is
+//     extrapolated and the weaker of the raw and detrended deviations is kept,
+//     as the median test does.
+//   jump — the largest change between consecutive samples (the last baseline
+//     sample and the first canary sample included), in robust σ of the
+//     baseline's own consecutive changes, with the same t tail. A trend or
+//     diurnal slope moves every step a little; an incident moves one step a lot.
+// Duration: an excursion counts only when the samples beyond the envelope cover
+// at least `minSeconds` (default 300 s, the `for: 5m` of common alerting
+// practice): a one-minute blip or a two-minute warm-up is not a regression, a
+// five-minute sample far out is. The jump detector, a single step by nature,
+// runs only when one step is that long.
+// Effect size: a deviation counts only beyond the metric's tolerance floor and
+// `noiseSigmas` robust σ, as in the median test.
+import { binomialAtLeast, studentTRobustSigma, studentTUpper } from './distributions.js';
+import { median, robustSigma, type TrendFit } from './stats.js';
+import type { Direction } from './types.js';
+
+/** Degrees of freedom of the heavy-tailed noise model. */
+export const NOISE_DF = 2;
+const T_SIGMA = studentTRobustSigma(NOISE_DF);
+/** Order statistics tested by the excursion detector, from the shortest run that lasts long enough. */
+const ORDERS = 3;
+
+export interface Samples {
+  /** time index of each sample (baseline from 0, canary after the baseline) */
+  t: number[];
+  v: number[];
+}
+
+export interface DetectorContext {
+  baseline: Samples;
+  canary: Samples;
+  direction: Direction;
+  /** the smallest deviation that can matter for this metric (its floors), in its unit */
+  floor: number;
+  noiseSigmas: number;
+  /** a significant baseline trend to extrapolate, or null */
+  trend: TrendFit | null;
+  /** index beyond which the trend is not extrapolated further */
+  trendHorizon: number;
+  /** the baseline's variance inflation (1+ρ)/(1−ρ) */
+  inflation: number;
+  /** samples that must lie beyond the envelope for an excursion to count */
+  minRunSamples: number;
+  /** the sampling step of the windows as compared, seconds */
+  stepSeconds: number;
+}
+
+export interface DetectorFinding {
+  detector: 'excursion' | 'jump';
+  /** p-value before the family-wise correction across detectors and metrics */
+  p: number;
+  /** deviation measured / tolerance; ≥ 1 means beyond the tolerance */
+  effect: number;
+  /** +1 when the evidence is above the baseline, −1 below */
+  sign: 1 | -1;
+  /** the evidence in words an SRE reads (numbers in the metric's unit, before any rescaling) */
+  evidence: (format: (x: number) => string) => string;
+}
+
+function badDeviation(x: number, center: number, direction: Direction): number {
+  if (direction === 'increase') return x - center;
+  if (direction === 'decrease') return center - x;
+  return Math.abs(x - center);
+}
+
+const sides = (direction: Direction) => (direction === 'either' ? 2 : 1);
+
+/** Tail probability of one sample lying `z` robust σ out (in the bad direction) under the noise model. */
+function tailOf(z: number, direction: Direction): number {
+  return Math.min(1, sides(direction) * studentTUpper(z * T_SIGMA, NOISE_DF));
+}
+
+/** Canary deviations in robust σ of the baseline; with a trend, the weaker of raw and detrended. */
+function deviationsInSigmas(ctx: DetectorContext): { z: number[]; sigma: number; center: number } {
+  const { baseline, canary, direction, trend } = ctx;
+  const center = median(baseline.v);
+  const sigma = robustSigma(baseline.v);
+  const scale = sigma > 0 ? sigma : Math.max(ctx.floor, Number.MIN_VALUE);
+  let z = canary.v.map((x) => badDeviation(x, center, direction) / scale);
+  if (trend) {
+    const at = (t: number) => trend.slope * Math.min(t, ctx.trendHorizon);
+    const bd = baseline.v.map((v, i) => v - at(baseline.t[i]!));
+    const cd = canary.v.map((v, i) => v - at(canary.t[i]!));
+    const dCenter = median(bd);
+    const dSigma = robustSigma(bd);
+    const dScale = dSigma > 0 ? dSigma : scale;
+    // Each in its own σ; the weaker is kept (a trend that merely continues is not an excursion).
+    z = z.map((raw, i) => Math.min(raw, badDeviation(cd[i]!, dCenter, direction) / dScale));
+  }
+  return { z, sigma: scale, center };
+}
+
+export function excursionTest(ctx: DetectorContext): DetectorFinding | null {
+  const m = ctx.canary.v.length;
+  const first = Math.max(1, ctx.minRunSamples);
+  if (m < first || ctx.baseline.v.length < 3) return null;
+  const { z, sigma, center } = deviationsInSigmas(ctx);
+  const order = z.map((zi, i) => ({ z: zi, i })).sort((a, b) => b.z - a.z);
+  const tolerance = Math.max(ctx.floor, ctx.noiseSigmas * sigma);
+  const mEff = Math.max(1, m / ctx.inflation);
+  let best: { p: number; k: number; z: number } | null = null;
+  let tested = 0;
+  for (let k = first; k <= Math.min(m, first + ORDERS - 1); k++) {
+    tested++;
+    const zk = order[k - 1]!.z;
+    if (!(zk * sigma > tolerance)) continue;
+    const p0 = tailOf(zk, ctx.direction);
+    const p = k === 1 ? Math.min(1, m * p0) : binomialAtLeast(Math.max(1, k / ctx.inflation), Math.max(mEff, 1), p0);
+    if (!best || p < best.p) best = { p, k, z: zk };
+  }
+  if (!best) return null;
+  const { k, z: zk } = best;
+  const beyond = zk * sigma;
+  const samples = order.slice(0, k).map((o) => o.i).sort((a, b) => a - b);
+  const worst = order[0]!;
+  const minutes = (k * ctx.stepSeconds) / 60;
+  const side = ctx.direction === 'increase' ? 'above' : ctx.direction === 'decrease' ? 'below' : 'away from';
+  const worstValue = ctx.canary.v[worst.i]!;
+  return {
+    detector: 'excursion',
+    p: Math.min(1, best.p * tested),
+    effect: beyond / tolerance,
+    sign: ctx.direction === 'increase' ? 1 : ctx.direction === 'decrease' ? -1 : worstValue >= center ? 1 : -1,
+    evidence: (f) =>
+      `${k} of ${m} canary samples (${describeSamples(samples)}; ~${f(minutes)} min) lie ${f(beyond)} or more ${side} ` +
+      `the baseline median ${f(center)} (${f(zk)} robust σ of ${f(sigma)}; worst ${f(worstValue)} at canary sample ${worst.i + 1})`,
+  };
+}
+
+export function jumpTest(ctx: DetectorContext, lastBaseline: { t: number; v: number } | undefined): DetectorFinding | null {
+  if (ctx.minRunSamples > 1) return null;
+  const steps = (s: Samples): number[] => {
+    const out: number[] = [];
+    for (let i = 1; i < s.v.length; i++) if (s.t[i]! - s.t[i - 1]! === 1) out.push(s.v[i]! - s.v[i - 1]!);
+    return out;
+  };
+  const baseSteps = steps(ctx.baseline);
+  if (baseSteps.length < 3) return null;
+  const canaryWithLast: Samples = lastBaseline
+    ? { t: [lastBaseline.t, ...ctx.canary.t], v: [lastBaseline.v, ...ctx.canary.v] }
+    : ctx.canary;
+  const canarySteps = steps(canaryWithLast);
+  if (canarySteps.length === 0) return null;
+  const sigma = robustSigma(baseSteps);
+  if (!(sigma > 0)) return null;
+  const tolerance = Math.max(ctx.floor, ctx.noiseSigmas * sigma);
+  const signed = (d: number) => (ctx.direction === 'increase' ? d : ctx.direction === 'decrease' ? -d : Math.abs(d));
+  let worst = 0;
+  let at = -1;
+  canarySteps.forEach((d, i) => {
+    if (signed(d) > worst) {
+      worst = signed(d);
+      at = i;
+    }
+  });
+  if (!(worst > tolerance)) return null;
+  const z = worst / sigma;
+  const p = Math.min(1, canarySteps.length * tailOf(z, ctx.direction));
+  const stepIndex = lastBaseline ? at : at + 1; // 0 = from the last baseline sample to the first canary sample
+  const where = stepIndex === 0 ? 'from the last baseline sample to the first canary sample' : `into canary sample ${stepIndex + 1}`;
+  return {
+    detector: 'jump',
+    p,
+    effect: worst / tolerance,
+    sign: canarySteps[at]! >= 0 ? 1 : -1,
+    evidence: (f) =>
+      `a step of ${f(worst)} ${where} (${f(z)} robust σ of the baseline's sample-to-sample changes, ${f(sigma)})`,
+  };
+}
+
+/** "3, 4, 9" or "3–7" for a contiguous run (1-based canary sample numbers). */
+function describeSamples(indices: number[]): string {
+  const ones = indices.map((i) => i + 1);
+  const contiguous = ones.every((v, i) => i === 0 || v === ones[i - 1]! + 1);
+  if (ones.length > 2 && contiguous) return `samples ${ones[0]}–${ones[ones.length - 1]}`;
+  return `sample${ones.length > 1 ? 's' : ''} ${ones.join(', ')}`;
+}
