@@ -212,8 +212,12 @@ async function main(): Promise<number> {
   if (buildProblem) {
     note(`skipped: ${buildProblem}`);
   } else {
-    const dashboardEnv = { ...stackEnv, KESTRA_URL: kestra.url, KESTRA_USERNAME: kestra.username, KESTRA_PASSWORD: kestra.password };
+    // the dashboard's login: DASHBOARD_USERS when configured, else a one-time password shown below, once (never written to a file)
+    const { oneTimeLogin, usersConfigured } = await import('../dashboard/cli/one-time-login.js');
+    const login = usersConfigured(stackEnv) ? null : await oneTimeLogin();
+    const dashboardEnv = { ...stackEnv, ...login?.env, KESTRA_URL: kestra.url, KESTRA_USERNAME: kestra.username, KESTRA_PASSWORD: kestra.password };
     startChild('npm', ['run', '--silent', 'dashboard:start', '--', '--hostname', '127.0.0.1', '--port', String(DASHBOARD_PORT)], dashboardEnv, started);
+    if (login) summary.push(`dashboard login: user ${login.user}, one-time password ${login.password} (this run only)`);
     const url = `http://127.0.0.1:${DASHBOARD_PORT}`;
     if (await waitForHttp(url, 60_000)) {
       dashboardUrl = url;

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ListView } from '../lib/list-view';
 import { formatTime } from '../lib/format';
 import { DecisionsChart } from './DecisionsChart';
@@ -23,6 +24,17 @@ export function DeploymentsView({ view }: { view: ListView }) {
           <SummaryStrip summary={view.summary} total={view.total} />
           <DecisionsChart buckets={view.buckets} />
           <DeploymentTable rows={view.rows} />
+          {view.services.length > 0 ? (
+            <nav aria-label="Service histories" className="service-links">
+              History per service:{' '}
+              {view.services.map((s, i) => (
+                <span key={s}>
+                  {i > 0 ? ' · ' : ''}
+                  <Link href={`/services/${encodeURIComponent(s)}`}>{s}</Link>
+                </span>
+              ))}
+            </nav>
+          ) : null}
         </>
       ) : null}
     </>

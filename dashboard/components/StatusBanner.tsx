@@ -7,6 +7,8 @@ const TITLE: Record<Problem['kind'], string> = {
   not_found: 'Not found in Kestra',
   bad_response: 'Kestra gave an unexpected answer',
   config: 'The dashboard is misconfigured',
+  conflict: 'Kestra refused the action',
+  rejected: 'Kestra rejected the request',
 };
 
 /** Says what went wrong and, when older data stays on screen, from when it is. */

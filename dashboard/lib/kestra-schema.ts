@@ -32,6 +32,17 @@ export const StateSchema = z.object({
 
 const LabelSchema = z.object({ key: z.string(), value: z.catch(z.string(), '') });
 
+/** A task run, the parts the approval panel reads: which task, its state and when it entered each. */
+const TaskRunSchema = z.object({
+  taskId: z.string(),
+  state: z.object({
+    current: z.string(),
+    startDate: optString,
+    histories: z.catch(z.optional(z.array(z.object({ state: z.string(), date: z.string() }))), undefined),
+  }),
+});
+export type KestraTaskRun = z.infer<typeof TaskRunSchema>;
+
 /**
  * An execution (GET /executions/{id}, each result of /executions/search). Kestra
  * 2.0 sends no outputs here: they come from /outputs/executions/{id}
@@ -43,6 +54,12 @@ export const ExecutionSchema = z.object({
   flowId: optString,
   state: StateSchema,
   labels: z.catch(z.optional(z.nullable(z.array(LabelSchema))), undefined),
+  /** a webhook run's trigger: its body overrides the inputs (flows/devops-loop.yml variables) */
+  trigger: z.catch(z.optional(z.nullable(z.object({ variables: z.catch(z.optional(z.nullable(z.record(z.string(), z.unknown()))), undefined) }))), undefined),
+  /** the typed inputs (a manual run's; a webhook run keeps the defaults) */
+  inputs: z.catch(z.optional(z.nullable(z.record(z.string(), z.unknown()))), undefined),
+  /** per task run; a malformed one drops the list (the page then says less, never wrong) */
+  taskRunList: z.catch(z.optional(z.nullable(z.array(TaskRunSchema))), undefined),
 });
 export type KestraExecution = z.infer<typeof ExecutionSchema>;
 
@@ -190,3 +207,25 @@ export const ScenarioFileSchema = z.object({
   ),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
+
+/** A flow input as GET /flows/{namespace}/{id} gives it: what the manual-check form is built from. */
+export const FlowInputSchema = z.object({
+  id: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_-]*$/)),
+  type: z.catch(z.string(), 'STRING'),
+  required: z.catch(z.optional(z.boolean()), undefined),
+  defaults: z.catch(z.optional(z.unknown()), undefined),
+  description: optString,
+});
+export type FlowInput = z.infer<typeof FlowInputSchema>;
+
+export const FlowSchema = z.object({
+  id: z.string(),
+  namespace: z.string(),
+  inputs: z.catch(
+    z.optional(z.pipe(z.array(z.unknown()), z.transform((xs) => xs.flatMap((x) => {
+      const parsed = FlowInputSchema.safeParse(x);
+      return parsed.success ? [parsed.data] : [];
+    })))),
+    undefined,
+  ),
+});

@@ -11,20 +11,24 @@
 import { getConfig, type DashboardConfig } from './config';
 import { toDeploymentRow, toDetailRow, type DeploymentRow } from './deployment';
 import { rangeStart, type ListFilters } from './filters';
+import { approvalWait, reviewFromLabels, type ApprovalWait, type ReviewRecord } from './review-record';
+import { serviceHistory, type ServiceHistory, type VerdictDigest } from './service-history';
 import {
   DecisionFileSchema,
   ExecutionOutputsSchema,
   ExecutionSchema,
   FlowOutputsSchema,
+  FlowSchema,
   ScenarioFileSchema,
   SearchResultSchema,
   type DecisionFile,
+  type FlowInput,
   type FlowOutputs,
   type KestraExecution,
   type ScenarioFile,
 } from './kestra-schema';
 
-export type ProblemKind = 'unreachable' | 'unauthorized' | 'not_found' | 'bad_response' | 'config';
+export type ProblemKind = 'unreachable' | 'unauthorized' | 'not_found' | 'bad_response' | 'config' | 'conflict' | 'rejected';
 
 export interface Problem {
   kind: ProblemKind;
@@ -53,6 +57,16 @@ export interface KestraClient {
   getExecutionOutputs(id: string): Promise<FlowOutputs | null>;
   /** an execution's internal-storage file (kestra:///...) as text */
   getExecutionFile(executionId: string, uri: string): Promise<string>;
+  /** the devops-loop flow's typed inputs (GET /flows/{namespace}/{id}) */
+  getFlowInputs(): Promise<FlowInput[]>;
+  /** POST /executions/{namespace}/{id}: a manual run with typed inputs (multipart, as Kestra's UI sends them) */
+  createExecution(inputs: Record<string, string>, labels: Record<string, string>): Promise<KestraExecution>;
+  /** POST /executions/{id}/actions/resume; Kestra answers 409 (a 'conflict' problem) when it is not paused */
+  resumeExecution(id: string): Promise<void>;
+  /** DELETE /executions/{id}/actions/kill; 409 when it already ended */
+  killExecution(id: string): Promise<void>;
+  /** POST /executions/{id}/actions/labels: the execution's whole label set (Kestra keeps its system labels); terminated executions only */
+  setLabels(id: string, labels: ReadonlyArray<{ key: string; value: string }>): Promise<void>;
 }
 
 /** What each kind of endpoint is asked for: the file download is application/octet-stream (406 to application/json). */
@@ -66,13 +80,20 @@ export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = f
     auth.authorization = `Basic ${Buffer.from(`${config.username ?? ''}:${config.password ?? ''}`).toString('base64')}`;
   }
 
-  const request = async (path: string, what: string, accept: string = ACCEPT_JSON): Promise<Response> => {
+  const request = async (
+    path: string,
+    what: string,
+    accept: string = ACCEPT_JSON,
+    init: { method?: string; body?: BodyInit; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<Response> => {
     let res: Response;
     try {
       res = await fetchImpl(`${base}${path}`, {
-        headers: { ...auth, accept },
+        method: init.method ?? 'GET',
+        body: init.body,
+        headers: { ...auth, accept, ...init.headers },
         cache: 'no-store',
-        signal: AbortSignal.timeout(config.timeoutMs),
+        signal: AbortSignal.timeout(init.timeoutMs ?? config.timeoutMs),
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
@@ -89,6 +110,15 @@ export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = f
     if (res.status === 404) {
       await res.body?.cancel();
       throw new KestraError({ kind: 'not_found', status: 404, message: `Kestra has no ${what}.` });
+    }
+    if (res.status === 409 || res.status === 400 || res.status === 422) {
+      // Kestra says why ({"message": ...}): the action's answer shows it
+      const said = await kestraMessage(res);
+      throw new KestraError({
+        kind: res.status === 409 ? 'conflict' : 'rejected',
+        status: res.status,
+        message: `Kestra refused to ${what} (HTTP ${res.status})${said ? `: ${said}` : '.'}`,
+      });
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -149,7 +179,54 @@ export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = f
       const res = await request(`/executions/${encodeURIComponent(executionId)}/file?${new URLSearchParams({ path: uri })}`, what, ACCEPT_FILE);
       return res.text();
     },
+    async getFlowInputs() {
+      const what = `flow ${config.namespace}.${config.flowId}`;
+      const parsed = FlowSchema.safeParse(await json(await request(`/flows/${config.namespace}/${config.flowId}`, what), what));
+      if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: `Kestra's answer for flow ${config.namespace}.${config.flowId} has an unexpected shape.` });
+      return parsed.data.inputs ?? [];
+    },
+    async createExecution(inputs, labels) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(inputs)) form.append(k, v);
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(labels)) q.append('labels', `${k}:${v}`);
+      const what = `start flow ${config.namespace}.${config.flowId}`;
+      const res = await request(`/executions/${config.namespace}/${config.flowId}${q.size ? `?${q}` : ''}`, what, ACCEPT_JSON, { method: 'POST', body: form });
+      const parsed = ExecutionSchema.safeParse(await json(res, what));
+      if (!parsed.success) throw new KestraError({ kind: 'bad_response', message: "Kestra's answer to the new execution has an unexpected shape." });
+      return parsed.data;
+    },
+    async resumeExecution(id) {
+      // multipart, as Kestra's resume endpoint consumes (no onResume inputs here); the executor confirms first
+      const res = await request(`/executions/${encodeURIComponent(id)}/actions/resume`, `resume execution ${id}`, ACCEPT_JSON, { method: 'POST', body: new FormData(), timeoutMs: ACTION_TIMEOUT_MS });
+      await res.body?.cancel();
+    },
+    async killExecution(id) {
+      const res = await request(`/executions/${encodeURIComponent(id)}/actions/kill`, `kill execution ${id}`, ACCEPT_JSON, { method: 'DELETE', timeoutMs: ACTION_TIMEOUT_MS });
+      await res.body?.cancel();
+    },
+    async setLabels(id, labels) {
+      const res = await request(`/executions/${encodeURIComponent(id)}/actions/labels`, `set the labels of execution ${id}`, ACCEPT_JSON, {
+        method: 'POST',
+        body: JSON.stringify(labels),
+        headers: { 'content-type': 'application/json' },
+        timeoutMs: ACTION_TIMEOUT_MS,
+      });
+      await res.body?.cancel();
+    },
   };
+}
+
+/** Kestra's actions wait for the executor to confirm (up to 30 s on Kestra's side). */
+const ACTION_TIMEOUT_MS = 35_000;
+
+async function kestraMessage(res: Response): Promise<string | null> {
+  try {
+    const body = (await res.json()) as { message?: unknown };
+    return typeof body.message === 'string' ? body.message.slice(0, 300) : null;
+  } catch {
+    return null;
+  }
 }
 
 function toProblem(err: unknown): Problem {
@@ -210,6 +287,10 @@ export interface DeploymentDetail {
   decisionProblem: string | null;
   scenario: ScenarioFile | null;
   scenarioProblem: string | null;
+  /** non-null while paused at the approval gate */
+  approval: ApprovalWait | null;
+  /** who approved or rejected the paused rollback (from the labels; the page adds this process's pending one) */
+  review: ReviewRecord | null;
   fetchedAt: string;
 }
 
@@ -259,6 +340,8 @@ export async function loadDeploymentDetail(client: KestraClient, executionId: st
         decisionProblem: decision.problem,
         scenario: scenario.value,
         scenarioProblem: scenario.problem,
+        approval: approvalWait(execution),
+        review: reviewFromLabels(execution),
         fetchedAt: new Date(now).toISOString(),
       },
       problem: null,
@@ -298,4 +381,59 @@ export async function loadDetail(executionId: string): Promise<DetailResult> {
   }
   if (result.problem?.kind === 'not_found') return result;
   return { detail: lastGoodDetail.get(executionId) ?? null, problem: result.problem };
+}
+
+// ---- one service's history ------------------------------------------------------
+
+/** Decisions read per service page (2 requests each, the newest first; ended ones are cached). */
+export const HISTORY_DECISIONS = 20;
+const digestCache = new Map<string, VerdictDigest>();
+const DIGESTS_KEPT = 2000;
+
+async function verdictDigest(client: KestraClient, row: DeploymentRow): Promise<VerdictDigest | null> {
+  const cached = digestCache.get(row.executionId);
+  if (cached) return cached;
+  const outputs = await client.getExecutionOutputs(row.executionId);
+  const uri = outputs?.decision_file;
+  if (!uri) return null;
+  const file = await readJsonFile(client, row.executionId, uri, DecisionFileSchema, 'decision file');
+  if (!file.value) return null;
+  const verdicts = file.value.judge.verdicts;
+  const digest: VerdictDigest = {
+    failing: verdicts.filter((v) => v.verdict === 'high' || v.verdict === 'low').map((v) => v.metric),
+    compared: verdicts.filter((v) => v.verdict !== 'nodata').map((v) => v.metric),
+  };
+  // an ended execution's decision never changes
+  if (row.endDate) {
+    digestCache.set(row.executionId, digest);
+    if (digestCache.size > DIGESTS_KEPT) digestCache.delete(digestCache.keys().next().value!);
+  }
+  return digest;
+}
+
+export interface ServiceHistoryResult {
+  history: ServiceHistory | null;
+  problem: Problem | null;
+  total: number;
+}
+
+export async function loadServiceHistory(client: KestraClient, service: string, now = Date.now()): Promise<ServiceHistoryResult> {
+  try {
+    const { executions, total } = await client.searchExecutions({ service, range: 'all' }, now);
+    const rows = executions.map(toDeploymentRow);
+    const decided = rows.filter((r) => r.service === service && r.decision !== null).slice(0, HISTORY_DECISIONS);
+    const digests = new Map<string, VerdictDigest>();
+    // four at a time: a page of 20 decisions is 40 small requests at most, fewer once cached
+    for (let i = 0; i < decided.length; i += 4) {
+      const batch = decided.slice(i, i + 4);
+      const got = await Promise.all(batch.map((r) => verdictDigest(client, r).catch(() => null)));
+      batch.forEach((r, j) => {
+        const d = got[j];
+        if (d) digests.set(r.executionId, d);
+      });
+    }
+    return { history: serviceHistory(service, rows, digests), problem: null, total };
+  } catch (err) {
+    return { history: null, problem: toProblem(err), total: 0 };
+  }
 }

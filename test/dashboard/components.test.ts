@@ -89,7 +89,7 @@ describe('dashboard components (server-rendered HTML)', () => {
       exec('r1', 'SUCCESS'),
       FlowOutputsSchema.parse({ service: 'payment-service', decision: 'ROLLBACK', pr_url: 'javascript:alert(1)', sample_status: 'recorded', rollback_status: 'dry-run' }),
     );
-    const detail: DeploymentDetail = { row, decision, decisionProblem: null, scenario, scenarioProblem: null, fetchedAt: 'now' };
+    const detail: DeploymentDetail = { row, decision, decisionProblem: null, scenario, scenarioProblem: null, approval: null, review: null, fetchedAt: 'now' };
     const html = renderToStaticMarkup(h(DeploymentDetailView, { detail, kestraUrl: 'http://kestra/ui/main/executions/ai.devops.commander/devops-loop/r1' }));
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img');
@@ -107,7 +107,7 @@ describe('dashboard components (server-rendered HTML)', () => {
 
   it('says why the judge decided alone', () => {
     const decision = DecisionFileSchema.parse({ decision: 'CONTINUE', llm: { status: 'disabled', reason: 'no LLM API key configured' } });
-    const detail: DeploymentDetail = { row: rows[1]!, decision, decisionProblem: null, scenario: null, scenarioProblem: 'The execution has no scenario file output (yet).', fetchedAt: 'now' };
+    const detail: DeploymentDetail = { row: rows[1]!, decision, decisionProblem: null, scenario: null, scenarioProblem: 'The execution has no scenario file output (yet).', approval: null, review: null, fetchedAt: 'now' };
     const html = renderToStaticMarkup(h(DeploymentDetailView, { detail, kestraUrl: 'http://k' }));
     expect(html).toContain('The judge decided alone: the LLM is disabled (no LLM API key configured).');
     expect(html).toContain('no scenario file output');

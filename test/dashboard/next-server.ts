@@ -1,5 +1,7 @@
-// Builds the dashboard (`next build dashboard`) and starts it (`next start`) on
-// a free loopback port, for the end-to-end test and the benchmark.
+// Builds the dashboard (`next build dashboard`) and starts it on a free loopback
+// port through its launcher (npm run dashboard:start: dashboard/cli/start.ts, which
+// binds, checks the login configuration and runs `next start`), for the
+// end-to-end tests and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freeLoopbackPort as freePort } from '../../src/util/free-port.js';
@@ -8,6 +10,8 @@ export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NEXT_BIN = resolve(ROOT, 'node_modules/next/dist/bin/next');
+const TSX_CLI = resolve(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const LAUNCHER = resolve(ROOT, 'dashboard/cli/start.ts');
 
 export interface RunningDashboard {
   url: string;
@@ -35,10 +39,14 @@ export async function buildDashboard(): Promise<number> {
   return performance.now() - started;
 }
 
-/** `next start dashboard` with the given environment; resolves once it answers HTTP. */
+/** The dashboard's launcher with the given environment; resolves once it answers HTTP. */
 export async function startDashboard(env: Record<string, string>): Promise<RunningDashboard> {
   const port = await freePort();
-  const child = run(['start', 'dashboard', '-H', '127.0.0.1', '-p', String(port)], { NODE_ENV: 'production', ...env });
+  const child = spawn(process.execPath, [TSX_CLI, LAUNCHER, '--hostname', '127.0.0.1', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.stderr!.on('data', (d: Buffer) => (out += d));
