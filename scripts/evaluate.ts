@@ -7,10 +7,10 @@
 // other scenarios are still decided and printed.
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
-import { createChatClientFromSettings, decide, decideInput } from '../src/decision/decide.js';
-import { summarize, type EvaluatedCase } from '../src/evaluation/summary.js';
+import { createChatClientFromSettings } from '../src/decision/decide.js';
+import { decideScenarioFiles } from '../src/evaluation/decide-files.js';
+import { summarize } from '../src/evaluation/summary.js';
 import { createLogger } from '../src/log.js';
-import { ScenarioError, expandScenarioPaths, loadScenarioFile } from '../src/scenario/load.js';
 
 const USAGE = 'usage: npm run --silent evaluate -- PATH... (scenario files, or directories searched for *.json)';
 
@@ -22,35 +22,12 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
   const llm = createChatClientFromSettings(config.llm);
 
-  const cases: EvaluatedCase[] = [];
-  let invalid = 0;
-  for (const file of await expandScenarioPaths(positionals)) {
-    let scenario;
-    try {
-      scenario = await loadScenarioFile(file, { defaultNamespace: config.kube.namespace });
-    } catch (err) {
-      if (!(err instanceof ScenarioError)) throw err;
-      invalid++;
-      process.stderr.write(`invalid scenario: ${err.message}\n`);
-      continue;
-    }
-    let record;
-    try {
-      record = await decide(decideInput(scenario), { thresholds: config.judge, logger, ...(llm ? { llm } : {}) });
-    } catch (err) {
-      invalid++;
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      process.stderr.write(`could not decide scenario: ${file} (${scenario.id}): ${reason}\n`);
-      continue;
-    }
-    cases.push({
-      id: scenario.id,
-      decision: record.decision,
-      confidence: record.confidence,
-      decided_by: record.decided_by,
-      ...(scenario.expected ? { expected: scenario.expected } : {}),
-    });
-  }
+  const { cases, invalid } = await decideScenarioFiles(positionals, {
+    config,
+    logger,
+    ...(llm ? { llm } : {}),
+    onInvalid: (message) => process.stderr.write(`${message}\n`),
+  });
   process.stdout.write(`${JSON.stringify({ cases, summary: summarize(cases, invalid) }, null, 2)}\n`);
   return invalid > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // Tail probabilities the detectors need: Student's t and the binomial. Pure
 // numerics (Numerical Recipes' continued fraction for the incomplete beta),
-// accurate to ~1e-10 over the ranges used, never NaN for finite input.
+// accurate to ~1e-10 (Lanczos ln Γ) over the ranges used, never NaN for finite input.
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 5). */
 export function logGamma(x: number): number {

@@ -31,7 +31,7 @@
 // Effect size: a deviation counts only beyond the metric's tolerance floor and
 // `noiseSigmas` robust σ, as in the median test.
 import { binomialAtLeast, studentTRobustSigma, studentTUpper } from './distributions.js';
-import { median, robustSigma, type TrendFit } from './stats.js';
+import { extent, median, robustSigma, type TrendFit } from './stats.js';
 import type { Direction } from './types.js';
 
 /** Degrees of freedom of the heavy-tailed noise model. */
@@ -114,6 +114,7 @@ export function excursionTest(ctx: DetectorContext): DetectorFinding | null {
   const m = ctx.canary.v.length;
   const first = Math.max(1, ctx.minRunSamples);
   if (m < first || ctx.baseline.v.length < 3) return null;
+  if (!(robustSigma(ctx.baseline.v) > 0)) return constantBaselineTest(ctx);
   const { z, sigma, center } = deviationsInSigmas(ctx);
   const order = z.map((zi, i) => ({ z: zi, i })).sort((a, b) => b.z - a.z);
   const tolerance = Math.max(ctx.floor, ctx.noiseSigmas * sigma);
@@ -147,11 +148,40 @@ export function excursionTest(ctx: DetectorContext): DetectorFinding | null {
   };
 }
 
+/**
+ * A baseline with no spread at all gives no noise scale to measure distance
+ * in: then only order counts. k canary samples beyond every baseline sample
+ * have probability C(m, k) / C(n + m, k) when nothing changed (all n + m
+ * samples exchangeable): Rosenbaum's exceedance test, free of any noise model.
+ */
+function constantBaselineTest(ctx: DetectorContext): DetectorFinding | null {
+  const n = ctx.baseline.v.length;
+  const m = ctx.canary.v.length;
+  const center = median(ctx.baseline.v);
+  const beyond = ctx.canary.v.map((x, i) => ({ x, i, d: badDeviation(x, center, ctx.direction) })).filter((o) => o.d > ctx.floor);
+  const k = beyond.length;
+  if (k < Math.max(1, ctx.minRunSamples)) return null;
+  let p = sides(ctx.direction);
+  for (let i = 0; i < k; i++) p *= (m - i) / (n + m - i);
+  const worst = beyond.reduce((a, o) => (o.d > a.d ? o : a));
+  const minutes = (k * ctx.stepSeconds) / 60;
+  return {
+    detector: 'excursion',
+    p: Math.min(1, p),
+    effect: ctx.floor > 0 ? worst.d / ctx.floor : Infinity,
+    sign: ctx.direction === 'decrease' ? -1 : ctx.direction === 'increase' ? 1 : worst.x >= center ? 1 : -1,
+    evidence: (f) =>
+      `${k} of ${m} canary samples (${describeSamples(beyond.map((o) => o.i))}; ~${f(minutes)} min) leave a baseline that never moved from ${f(center)} ` +
+      `(worst ${f(worst.x)} at canary sample ${worst.i + 1}; order alone, as the baseline has no noise to measure against)`,
+  };
+}
+
 export function jumpTest(ctx: DetectorContext, lastBaseline: { t: number; v: number } | undefined): DetectorFinding | null {
   if (ctx.minRunSamples > 1) return null;
-  const steps = (s: Samples): number[] => {
+  /** consecutive changes, or (landing) the value each change arrives at */
+  const steps = (s: Samples, landing = false): number[] => {
     const out: number[] = [];
-    for (let i = 1; i < s.v.length; i++) if (s.t[i]! - s.t[i - 1]! === 1) out.push(s.v[i]! - s.v[i - 1]!);
+    for (let i = 1; i < s.v.length; i++) if (s.t[i]! - s.t[i - 1]! === 1) out.push(landing ? s.v[i]! : s.v[i]! - s.v[i - 1]!);
     return out;
   };
   const baseSteps = steps(ctx.baseline);
@@ -165,15 +195,21 @@ export function jumpTest(ctx: DetectorContext, lastBaseline: { t: number; v: num
   if (!(sigma > 0)) return null;
   const tolerance = Math.max(ctx.floor, ctx.noiseSigmas * sigma);
   const signed = (d: number) => (ctx.direction === 'increase' ? d : ctx.direction === 'decrease' ? -d : Math.abs(d));
+  // A step counts only when it lands beyond anything the baseline did, in the bad
+  // direction: a step back from a spike towards normal is no regression.
+  const { min, max } = extent(ctx.baseline.v);
+  const landsBeyond = (x: number) =>
+    ctx.direction === 'increase' ? x > max : ctx.direction === 'decrease' ? x < min : x > max || x < min;
+  const landing = steps(canaryWithLast, true);
   let worst = 0;
   let at = -1;
   canarySteps.forEach((d, i) => {
-    if (signed(d) > worst) {
+    if (signed(d) > worst && landsBeyond(landing[i]!)) {
       worst = signed(d);
       at = i;
     }
   });
-  if (!(worst > tolerance)) return null;
+  if (at < 0 || !(worst > tolerance)) return null;
   const z = worst / sigma;
   const p = Math.min(1, canarySteps.length * tailOf(z, ctx.direction));
   const stepIndex = lastBaseline ? at : at + 1; // 0 = from the last baseline sample to the first canary sample

@@ -113,12 +113,16 @@ export function robustSigma(xs: ReadonlyArray<number>): number {
   if (xs.length < 2) return 0;
   const sorted = sortedCopy(xs);
   const med = medianSorted(sorted);
+  // Differences of values that are equal up to rounding (1.6 vs 1.6000000000000014)
+  // are not spread: below this they count as zero.
+  const roundoff = 1e-12 * Math.max(Math.abs(sorted[0]!), Math.abs(sorted[sorted.length - 1]!));
   const dev = sortedCopy(xs.map((x) => Math.abs(x - med)));
   const mad = 1.4826 * medianSorted(dev);
-  if (mad > 0) return mad;
+  if (mad > roundoff) return mad;
   const iqr = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
-  if (iqr > 0) return iqr;
-  return stddev(xs);
+  if (iqr > roundoff) return iqr;
+  const sd = stddev(xs);
+  return sd > roundoff ? sd : 0;
 }
 
 /** Standard normal upper tail P(Z > z), accurate to ~1e-7 (Abramowitz & Stegun 7.1.26 on erfc). */

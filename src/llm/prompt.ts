@@ -70,7 +70,8 @@ function metricRow(v: MetricVerdict): string {
   const unit = v.unit ? ` [${oneLine(v.unit, 12)}]` : '';
   return [
     `${oneLine(v.metric, 60)}${unit}`,
-    v.verdict,
+    // which detector decided a failing verdict: median shift, excursion, step change or ceiling
+    v.detector && (v.verdict === 'high' || v.verdict === 'low') ? `${v.verdict} (${v.detector})` : v.verdict,
     fmt(v.baseline.median),
     fmt(v.canary.median),
     shiftCell(v),
