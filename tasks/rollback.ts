@@ -8,8 +8,9 @@
 //   DRY_RUN           default true: print the commands, run nothing
 //   KUBE_CONTEXT      kubectl context (--context); KUBECONFIG is read by kubectl itself
 //   LOG_LEVEL
-// Outputs (Kestra): rollback_status (rolled-back | dry-run | failed), revision, image,
-//   commands (one per line), error (on failure). A failed rollback exits 1 with a one-line reason.
+// Outputs (Kestra): rollback_status (rolled-back | dry-run | failed), revision, image (after the
+//   rollback, verified), image_before (what the deployment ran before it; null in a dry run or when
+//   unreadable), image_after (= image), commands (one per line), error (on failure). A failed rollback exits 1 with a one-line reason.
 import Kestra from '../src/task-io/kestra.js';
 import { createKubectlRunner, performRollback } from '../src/actions/rollback.js';
 import { configOrExit } from '../src/config/env.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     rollback_status: result.status,
     revision: result.revision ?? null,
     image: result.image ?? null,
+    image_before: result.imageBefore ?? null,
+    image_after: result.image ?? null,
     commands: result.commands.join('\n'),
     ...(result.error ? { error: result.error } : {}),
   });

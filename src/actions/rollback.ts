@@ -69,6 +69,8 @@ export interface RollbackResult {
   revision?: number;
   /** the container image(s) of the deployment after the rollback, space-separated */
   image?: string;
+  /** the container image(s) it ran before the rollback (read first; absent when that read failed) */
+  imageBefore?: string;
   /** the commands run (or, in a dry run, that would run), one pasteable line each */
   commands: string[];
   /** the same commands as argument arrays */
@@ -182,6 +184,18 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
   };
 
   let revision: number | undefined;
+  // What it runs now, for the record (the decision page shows before and after). A failed
+  // read is no reason to stop: the undo then fails with kubectl's own message.
+  let imageBefore: string | undefined;
+  const verifyStep = steps.find((s) => s.step === 'verify');
+  if (verifyStep) {
+    ran.push(verifyStep.argv);
+    const out = await deps.kubectl(verifyStep.argv.slice(1)).catch((err: Error) => ({ stdout: '', stderr: err.message, code: 127 }));
+    if (out.code === 0 && out.stdout.trim()) imageBefore = out.stdout.trim().split(/\s+/).join(' ');
+    else log?.warn({ event: 'rollback_image_before_unknown', command: formatCommand(verifyStep.argv) }, kubectlMessage(out));
+  }
+  const before = imageBefore !== undefined ? { imageBefore } : {};
+
   try {
     for (const step of steps) {
       switch (step.step) {
@@ -228,8 +242,8 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
             }
           }
           const image = images.join(' ');
-          log?.info({ event: 'rollback_done', revision, image }, `rolled back ${deployment} to ${image}`);
-          return { status: 'rolled-back', ...(revision !== undefined ? { revision } : {}), image, commands: ran.map(formatCommand), argv: ran };
+          log?.info({ event: 'rollback_done', revision, image, image_before: imageBefore }, `rolled back ${deployment} to ${image}`);
+          return { status: 'rolled-back', ...(revision !== undefined ? { revision } : {}), image, ...before, commands: ran.map(formatCommand), argv: ran };
         }
       }
     }
@@ -240,6 +254,7 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
     return {
       status: 'failed',
       ...(revision !== undefined ? { revision } : {}),
+      ...before,
       commands: ran.map(formatCommand),
       argv: ran,
       error: err.message,
