@@ -4,7 +4,6 @@
 // Origin: lib/auth/guard.ts.)
 import { NextResponse, type NextRequest } from 'next/server';
 import { getAuthConfig } from './lib/auth/config';
-import { seeOther } from './lib/auth/see-other';
 import { readSessionToken, SESSION_COOKIE } from './lib/auth/session';
 
 const PUBLIC = new Set(['/login', '/api/login']);
@@ -18,7 +17,11 @@ export function proxy(request: NextRequest) {
   if (pathname.startsWith('/api/')) {
     return NextResponse.json({ ok: false, message: 'Refused: you are not signed in (or your session ended). Sign in again and retry.' }, { status: 401 });
   }
-  return seeOther(`/login?${new URLSearchParams({ next: `${pathname}${search}` })}`);
+  // absolute, as a proxy's redirect must be; nextUrl keeps the host the browser used
+  const login = request.nextUrl.clone();
+  login.pathname = '/login';
+  login.search = new URLSearchParams({ next: `${pathname}${search}` }).toString();
+  return NextResponse.redirect(login, 303);
 }
 
 export const config = {

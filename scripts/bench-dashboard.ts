@@ -5,8 +5,16 @@
 //  2. the built dashboard (`next build`, `next start`): the first render of the
 //     list page and warm renders over HTTP, and the Kestra requests each render
 //     (= each poll) makes: exactly one page of executions.
-// Flags: --no-server skips part 2; --runs N (default 30).
+//  3. with --approvals N (default 0: skipped), on the real local Kestra (Kestra 2.0's
+//     engine) behind the dashboard's login, in chromium: N rollbacks paused at the
+//     approval gate, each approved by clicking "Roll back now" and confirming; the
+//     time from that click to the rollback task RUNNING (Kestra's own timestamp in the
+//     task run's state history), and the Kestra requests one poll of the list and
+//     of a deployment page make (through a recording proxy).
+// Flags: --no-server skips parts 2 and 3; --runs N (default 30); --approvals N.
 import { createElement } from 'react';
+import { hashPassword } from '../dashboard/lib/auth/password';
+import { createSessionToken } from '../dashboard/lib/auth/session';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { DeploymentsView } from '../dashboard/components/DeploymentsView';
 import { loadConfig } from '../dashboard/lib/config';
@@ -23,6 +31,12 @@ const EXECUTIONS = 500;
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 30;
 const withServer = !args.includes('--no-server');
+const approvals = args.includes('--approvals') ? Number(args[args.indexOf('--approvals') + 1]) || 0 : 0;
+// the benchmark signs its HTTP requests in with a session of its own (the dashboard requires one)
+const SECRET = 'bench-dashboard-session-secret-0123456789';
+const LOGIN = { user: 'bench', password: 'bench-password-0123456789' };
+const authEnv = async () => ({ DASHBOARD_USERS: `${LOGIN.user}:${await hashPassword(LOGIN.password)}`, DASHBOARD_SESSION_SECRET: SECRET });
+const sessionCookie = () => `watchdog_session=${createSessionToken(LOGIN.user, SECRET, Date.now(), 3_600_000)}`;
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 function stats(xs: number[]) {
@@ -86,12 +100,13 @@ try {
       KESTRA_USERNAME: kestra.username,
       KESTRA_PASSWORD: kestra.password,
       DASHBOARD_PAGE_SIZE: String(EXECUTIONS),
+      ...(await authEnv()),
     });
     try {
       const page = async (headers: Record<string, string> = {}) => {
         const before = searches().length;
         const t0 = performance.now();
-        const res = await fetch(`${dash.url}/`, { headers });
+        const res = await fetch(`${dash.url}/`, { headers: { cookie: sessionCookie(), ...headers } });
         const body = await res.text();
         const elapsed = performance.now() - t0;
         const made = searches().slice(before);
@@ -130,6 +145,78 @@ try {
       await dash.stop();
     }
   }
+  if (withServer && approvals > 0) await benchApprovals(approvals);
 } finally {
   await kestra.close();
+}
+
+// 3. approval latency on the local Kestra ---------------------------------------------
+async function benchApprovals(n: number): Promise<void> {
+  const { startLocalKestra } = await import('../test/support/local-kestra.js');
+  const { startRecordingProxy } = await import('../test/support/recording-proxy.js');
+  const { openBrowser, signIn } = await import('../test/dashboard/browser.js');
+  console.log(`\napproval on the local Kestra: ${n} paused rollbacks, each approved in chromium`);
+  const local = await startLocalKestra('bench-dashboard');
+  const proxy = await startRecordingProxy(local.settings.url);
+  const dash = await startDashboard({
+    KESTRA_URL: proxy.url,
+    KESTRA_USERNAME: local.settings.username,
+    KESTRA_PASSWORD: local.settings.password,
+    DASHBOARD_POLL_MS: '1000',
+    ...(await authEnv()),
+  });
+  const browser = await openBrowser();
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await local.webhook({ scenario: 'db-trouble-user-service', deployment_id: `bench-approval-${process.pid}-${i}`, require_approval: true, approval_below_confidence: 1.0 });
+      ids.push(r.execution.id);
+    }
+    for (const id of ids) await local.waitFor(id);
+    await signIn(browser.page, dash.url, LOGIN.user, LOGIN.password);
+    // one poll of each page, as the browser's router.refresh asks for it
+    const count = async (path: string) => {
+      await fetch(`${dash.url}${path}`, { headers: { cookie: sessionCookie(), RSC: '1' } }).then((r) => r.text());
+      const before = proxy.requests.length;
+      await fetch(`${dash.url}${path}`, { headers: { cookie: sessionCookie(), RSC: '1' } }).then((r) => r.text());
+      return proxy.requests.slice(before).map((r) => r.path.replace(/\/api\/v1\/main/, '').replace(ids[0]!, '{id}').replace(/\/[A-Za-z0-9]{22}$/, '/{taskRunId}'));
+    };
+    const listPoll = await count('/');
+    const pausedPoll = await count(`/deployments/${ids[0]}`);
+    const toRunning: number[] = [];
+    const toAnswer: number[] = [];
+    for (const id of ids) {
+      const p = browser.page;
+      await p.goto(`${dash.url}/deployments/${id}`);
+      await p.locator('[data-action="approve"]').waitFor();
+      const clicked = Date.now();
+      await p.locator('[data-action="approve"]').click();
+      await p.locator('[data-confirm="approve"]').click();
+      await p.locator('[data-answer="ok"]').waitFor({ timeout: 60_000 });
+      toAnswer.push(Date.now() - clicked);
+      const running = await (async () => {
+        for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+          const e = await local.client.getExecution(id);
+          const at = e.taskRunList?.find((t) => t.taskId === 'rollback')?.state.histories?.find((h) => h.state === 'RUNNING')?.date;
+          if (at) return Date.parse(at);
+        }
+        throw new Error(`the rollback task of ${id} did not start within 60 s`);
+      })();
+      toRunning.push(running - clicked);
+    }
+    for (const id of ids) await local.waitFor(id, ['SUCCESS', 'WARNING', 'FAILED', 'KILLED']);
+    const donePoll = await count(`/deployments/${ids[0]}`);
+    const r = stats(toRunning);
+    const a = stats(toAnswer);
+    console.log(`  click "Roll back now" (+ confirm) -> rollback task RUNNING: p50 ${ms(r.median)}, p95 ${ms(r.p95)}, max ${ms(Math.max(...toRunning))} (n=${n})`);
+    console.log(`  click -> the dashboard's answer on screen:               p50 ${ms(a.median)}, p95 ${ms(a.p95)}`);
+    console.log(`  Kestra requests per poll: list ${listPoll.length} (${listPoll.join(', ')})`);
+    console.log(`    paused deployment page ${pausedPoll.length} (${pausedPoll.join(', ')})`);
+    console.log(`    ended deployment page ${donePoll.length} (${donePoll.join(', ')})`);
+  } finally {
+    await browser.close();
+    await dash.stop();
+    await proxy.close();
+    await local.stop();
+  }
 }

@@ -34,6 +34,7 @@ const LabelSchema = z.object({ key: z.string(), value: z.catch(z.string(), '') }
 
 /** A task run, the parts the approval panel reads: which task, its state and when it entered each. */
 const TaskRunSchema = z.object({
+  id: optString,
   taskId: z.string(),
   state: z.object({
     current: z.string(),
@@ -228,4 +229,9 @@ export const FlowSchema = z.object({
     })))),
     undefined,
   ),
+});
+
+/** GET /outputs/tasks/{executionId}/{taskRunId} of a script task: the files it kept (name -> kestra:/// URI). */
+export const TaskOutputsSchema = z.object({
+  outputFiles: z.catch(z.optional(z.record(z.string(), z.string())), undefined),
 });

@@ -20,6 +20,7 @@ import {
   FlowOutputsSchema,
   FlowSchema,
   ScenarioFileSchema,
+  TaskOutputsSchema,
   SearchResultSchema,
   type DecisionFile,
   type FlowInput,
@@ -57,6 +58,8 @@ export interface KestraClient {
   getExecutionOutputs(id: string): Promise<FlowOutputs | null>;
   /** an execution's internal-storage file (kestra:///...) as text */
   getExecutionFile(executionId: string, uri: string): Promise<string>;
+  /** the files a task run kept (GET /outputs/tasks/{id}/{taskRunId}): before the flow's outputs exist (paused, killed) */
+  getTaskOutputFiles(executionId: string, taskRunId: string): Promise<Record<string, string>>;
   /** the devops-loop flow's typed inputs (GET /flows/{namespace}/{id}) */
   getFlowInputs(): Promise<FlowInput[]>;
   /** POST /executions/{namespace}/{id}: a manual run with typed inputs (multipart, as Kestra's UI sends them) */
@@ -178,6 +181,12 @@ export function createKestraClient(config: DashboardConfig, fetchImpl: Fetch = f
       const what = `file ${uri}`;
       const res = await request(`/executions/${encodeURIComponent(executionId)}/file?${new URLSearchParams({ path: uri })}`, what, ACCEPT_FILE);
       return res.text();
+    },
+    async getTaskOutputFiles(executionId, taskRunId) {
+      const what = `outputs of task run ${taskRunId}`;
+      const res = await request(`/outputs/tasks/${encodeURIComponent(executionId)}/${encodeURIComponent(taskRunId)}`, what);
+      const parsed = TaskOutputsSchema.safeParse(await json(res, what));
+      return parsed.success ? (parsed.data.outputFiles ?? {}) : {};
     },
     async getFlowInputs() {
       const what = `flow ${config.namespace}.${config.flowId}`;
@@ -323,12 +332,42 @@ async function readJsonFile<T>(
   }
 }
 
+/**
+ * The flow's outputs exist once the execution ended; a paused (or killed) one has
+ * none, yet its decide and collect tasks already kept their files: read those from
+ * the task runs' outputs (one request per file missing).
+ */
+async function taskFiles(client: KestraClient, execution: KestraExecution): Promise<{ decision: string | null; scenario: string | null }> {
+  const runOf = (taskId: string) => (execution.taskRunList ?? []).find((t) => t.taskId === taskId && t.state.current === 'SUCCESS' && t.id);
+  const fileOf = async (taskId: string, file: string) => {
+    const run = runOf(taskId);
+    if (!run?.id) return null;
+    try {
+      return (await client.getTaskOutputFiles(execution.id, run.id))[file] ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const [decision, logsScenario, metricsScenario] = await Promise.all([
+    fileOf('decide', 'decision.json'),
+    runOf('collect_logs') ? fileOf('collect_logs', 'scenario.json') : Promise.resolve(null),
+    fileOf('collect_metrics', 'scenario.json'),
+  ]);
+  return { decision, scenario: logsScenario ?? metricsScenario };
+}
+
+async function withTaskFiles(client: KestraClient, execution: KestraExecution, row: DeploymentRow): Promise<DeploymentRow> {
+  if (row.decisionFile && row.scenarioFile) return row;
+  const files = await taskFiles(client, execution);
+  return { ...row, decisionFile: row.decisionFile ?? files.decision, scenarioFile: row.scenarioFile ?? files.scenario };
+}
+
 export async function loadDeploymentDetail(client: KestraClient, executionId: string, now = Date.now()): Promise<DetailResult> {
   try {
     // two requests at once: the execution (404 here is the page's not found) and
     // its outputs (404 there is "not decided yet", not an error)
     const [execution, outputs] = await Promise.all([client.getExecution(executionId), client.getExecutionOutputs(executionId)]);
-    const row = toDetailRow(execution, outputs);
+    const row = await withTaskFiles(client, execution, toDetailRow(execution, outputs));
     const [decision, scenario] = await Promise.all([
       readJsonFile(client, executionId, row.decisionFile, DecisionFileSchema, 'decision file'),
       readJsonFile(client, executionId, row.scenarioFile, ScenarioFileSchema, 'scenario file'),
@@ -394,7 +433,8 @@ async function verdictDigest(client: KestraClient, row: DeploymentRow): Promise<
   const cached = digestCache.get(row.executionId);
   if (cached) return cached;
   const outputs = await client.getExecutionOutputs(row.executionId);
-  const uri = outputs?.decision_file;
+  // paused or killed: no flow outputs, the decide task's file all the same
+  const uri = outputs?.decision_file || (await taskFiles(client, await client.getExecution(row.executionId))).decision;
   if (!uri) return null;
   const file = await readJsonFile(client, row.executionId, uri, DecisionFileSchema, 'decision file');
   if (!file.value) return null;

@@ -99,7 +99,7 @@ describe('dashboard login', () => {
     // no page and no data without a session, for any client
     const res = await fetch(`${dashboard.url}/services/payment-service`, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
+    expect(res.headers.get('location')).toBe('/login?next=%2Fservices%2Fpayment-service');
   });
 
   it('signs in and goes where the user was going; the session cookie is HTTP-only and same-site', async () => {
@@ -190,7 +190,7 @@ describe('dashboard end to end on the local Kestra, in chromium', () => {
     const lead = page.locator('[data-lead]');
     expect(await lead.getAttribute('data-lead')).toBe('judge');
     const leadText = (await lead.textContent()) ?? '';
-    expect(leadText).toMatch(/^ROLLBACK: \d+ of \d+ metrics regressed — .*memory_pct too high/);
+    expect(leadText).toMatch(/^ROLLBACK: \d+ of \d+ metrics regressed — \w+ too (high|low)/);
     expect(leadText.length).toBeLessThan(300);
     const reasoning = page.locator('details.reasoning');
     expect(await reasoning.getAttribute('open')).toBeNull();
@@ -391,7 +391,7 @@ describe('checking a deployment by hand, and a service history', () => {
     const first = Number(await rows.first().getAttribute('data-failures'));
     const all = await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.failures)));
     expect(all.every((n) => n <= first)).toBe(true);
-    expect(first).toBeGreaterThanOrEqual(3); // the approved, the concurrent and the rejected runs decided ROLLBACK on the same metrics
+    expect(first).toBeGreaterThanOrEqual(4); // the approved, concurrent, rejected (killed) and still paused runs decided ROLLBACK on the same metrics
     expect(await page.locator('table.deployments tr[data-execution-id]').count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator(`tr[data-execution-id="${ids.rollback}"]`).count()).toBe(0); // payment-service is not here
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-service.png'), fullPage: true });
@@ -422,5 +422,8 @@ describe('checking a deployment by hand, and a service history', () => {
     }
     expect(checked).toBeGreaterThan(100);
     expect(report).toEqual([]);
+    // the check itself catches a low-contrast text
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p style="color:#aaa">low contrast probe</p>'));
+    expect((await contrastFailures(page)).failures.map((f) => f.text)).toEqual(['low contrast probe']);
   });
 });
