@@ -2,27 +2,36 @@
 // (the payment-service memory-leak scenario) judged by Kestra.
 //
 //   1. the demo service (prom-client) on 127.0.0.1:9464, behaving as the version deployed to it
-//   2. Prometheus (Debian package `prometheus`) on 127.0.0.1:9090, scraping it every 5 s
-//   3. Kestra: the local Kestra (npm run kestra:up) on KESTRA_URL (default http://127.0.0.1:8080)
-//   4. the flows, the task bundles and the demo scenarios (npm run kestra:deploy)
-//   5. the dashboard on 127.0.0.1:3000 (DASHBOARD_PORT), reading Kestra's API
-//   6. the default deployment through Kestra's webhook; prints the decision (the flow's
-//      outputs) and the deployment's page on the dashboard
-// The demo service, Prometheus and the dashboard are optional: one that cannot start is
+//   2. the local Kubernetes cluster (scripts/cluster/: etcd, kube-apiserver, controllers, kwok
+//      on loopback; built once, ~12 min cold), the default deployment's Deployment in it
+//      (payment-service in prod: v2.4.0, then v2.4.1, each a real revision), and the demo
+//      service following the version the cluster runs (src/demo/cluster-version.ts)
+//   3. Prometheus (Debian package `prometheus`) on 127.0.0.1:9090, scraping it every 5 s
+//   4. Kestra: the local Kestra (npm run kestra:up) on KESTRA_URL (default http://127.0.0.1:8080),
+//      its tasks given the cluster's KUBECONFIG and kubectl (first on PATH)
+//   5. the flows, the task bundles and the demo scenarios (npm run kestra:deploy)
+//   6. the dashboard on 127.0.0.1:3000 (DASHBOARD_PORT), reading Kestra's API
+//   7. the default deployment through Kestra's webhook; prints the decision (the flow's
+//      outputs), the image the cluster runs before and after, and the deployment's page
+// The demo service, the cluster, Prometheus and the dashboard are optional: one that cannot start is
 // reported with the reason and skipped. Kestra is not: when it cannot start or take the
 // flows, npm start stops what it started and fails with the reason. Prints the URLs, the
 // credentials and the commands that trigger a good and a bad deployment; Ctrl-C stops
-// everything it started. `--once`: stop after step 6, exit 0 only when the execution
-// ended SUCCESS.
+// everything it started. `--once`: stop after step 7, exit 0 only when the execution
+// ended SUCCESS (and, when the flow reports a rollback, the cluster runs previous_version).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createKubectlRunner, imageTag } from '../src/actions/rollback.js';
 import { UsageError, parseCommandArgs } from '../src/cli/args.js';
+import { watchClusterVersion, type ClusterVersionWatch } from '../src/demo/cluster-version.js';
 import { startDemoServer, type DemoServer } from '../src/demo/server.js';
 import { loadDemoSettings } from '../src/demo/settings.js';
 import { prometheusArgs, writeDemoPrometheusConfig } from '../src/demo/prometheus-config.js';
 import { KESTRA_DEFAULTS, kestraSettings } from '../src/kestra/settings.js';
 import { createLogger } from '../src/log.js';
+import { buildClusterBinaries } from './cluster/binaries.js';
+import { runKubectl, startCluster, type LocalCluster } from './cluster/control-plane.js';
 import { deploy } from './kestra/deploy.js';
 import { kestraDown } from './kestra/down.js';
 import { kestraState } from './kestra/state.js';
@@ -39,6 +48,8 @@ const note = (line: string) => process.stdout.write(`   ${line}\n`);
 
 interface Started {
   demo?: DemoServer;
+  cluster?: LocalCluster;
+  watch?: ClusterVersionWatch;
   children: ChildProcess[];
   kestraStartedByUs: boolean;
 }
@@ -73,6 +84,8 @@ async function stopAll(started: Started, env: NodeJS.ProcessEnv): Promise<void> 
       }
     }
   }
+  started.watch?.stop();
+  await started.cluster?.stop();
   await started.demo?.stop();
   if (started.kestraStartedByUs) note(await kestraDown(env));
 }
@@ -149,9 +162,15 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
 
-  step('1/6 demo service');
+  const target = scenarioDeployment(DEFAULT_SCENARIO);
+  step('1/7 demo service');
   try {
-    const settings = loadDemoSettings(process.env);
+    // it starts as the last-known-good version and follows the cluster from step 2 on
+    const settings = loadDemoSettings({
+      INITIAL_VERSION: target.previous_version,
+      BAD_VERSIONS: `v2.0.0-bad,${target.version}`,
+      ...process.env,
+    });
     started.demo = await startDemoServer(settings, { logger: createLogger({ level: 'warn' }) });
     note(`${started.demo.url}/metrics (version ${settings.initialVersion}; bad versions: ${settings.badVersions.join(', ')})`);
     summary.push(`demo service  ${started.demo.url}   deploy a version: curl -s -XPOST ${started.demo.url}/deploy -d '{"version":"v2.0.0-bad"}'`);
@@ -159,7 +178,46 @@ async function main(): Promise<number> {
     note(`skipped: ${(err as Error).message}`);
   }
 
-  step('2/6 Prometheus');
+  step(`2/7 local Kubernetes cluster, ${target.service} in ${target.namespace}`);
+  try {
+    await buildClusterBinaries(note);
+    const dir = join(STATE, 'cluster');
+    rmSync(dir, { recursive: true, force: true });
+    const cluster = await startCluster({ dir, detached: true });
+    started.cluster = cluster;
+    const kubectl = (args: string[], input?: string) => runKubectl(cluster.kubectl, cluster.kubeconfig, args, input);
+    await kubectl(['create', 'namespace', target.namespace]);
+    // revision 1 is the last-known-good version, revision 2 the deployment being judged
+    for (const version of [target.previous_version, target.version]) {
+      await kubectl(['-n', target.namespace, 'apply', '-f', '-'], JSON.stringify(demoDeployment(target.service, version)));
+      await kubectl(['-n', target.namespace, 'rollout', 'status', `deployment/${target.service}`, '--timeout=60s']);
+    }
+    if (started.demo) {
+      const demoUrl = started.demo.url;
+      started.watch = watchClusterVersion({
+        kubectl: createKubectlRunner({ binary: cluster.kubectl, kubeconfig: cluster.kubeconfig }),
+        namespace: target.namespace,
+        deployment: target.service,
+        deploy: async (version) => {
+          const r = await fetch(`${demoUrl}/deploy`, { method: 'POST', body: JSON.stringify({ version }), signal: AbortSignal.timeout(5000) });
+          if (!r.ok) throw new Error(`POST /deploy answered ${r.status}: ${await r.text()}`);
+        },
+        onError: (m) => note(`demo service: ${m}`),
+      });
+      await started.watch.check();
+    }
+    // the flow's tasks (children of Kestra) find this cluster and its kubectl
+    stackEnv.KUBECONFIG = cluster.kubeconfig;
+    stackEnv.PATH = `${dirname(cluster.kubectl)}:${stackEnv.PATH ?? ''}`;
+    stackEnv.ROLLOUT_TIMEOUT_SECONDS ??= '60';
+    note(`${cluster.server} (KUBECONFIG=${cluster.kubeconfig}); kubectl: ${cluster.kubectl}`);
+    note(`${target.service} in ${target.namespace} runs ${await clusterImages(cluster, target)}${started.watch ? `; the demo service runs ${started.watch.version ?? '?'}` : ''}`);
+    summary.push(`cluster       ${cluster.server}   KUBECONFIG=${cluster.kubeconfig} ${cluster.kubectl} -n ${target.namespace} rollout history deployment/${target.service}`);
+  } catch (err) {
+    note(`skipped: ${(err as Error).message.split('\n')[0]}; the rollback cannot run for real`);
+  }
+
+  step('3/7 Prometheus');
   if (spawnSync('prometheus', ['--version']).error) {
     note('skipped: the `prometheus` binary is not installed (Debian: apt-get install prometheus)');
   } else if (started.demo) {
@@ -180,7 +238,7 @@ async function main(): Promise<number> {
   const hasDashboard = existsSync(join(ROOT, 'dashboard/app'));
   const dashboardBuild = hasDashboard ? buildDashboard(stackEnv, started) : Promise.resolve('no dashboard in this checkout');
 
-  step('3/6 Kestra');
+  step('4/7 Kestra');
   try {
     const up = await kestraUp({ env: stackEnv, say: note });
     started.kestraStartedByUs = up.started;
@@ -188,6 +246,7 @@ async function main(): Promise<number> {
       note(`ready in ${((up.readyMs ?? 0) / 1000).toFixed(1)} s${up.engineMs ? ` (engine start-up ${(up.engineMs / 1000).toFixed(1)} s)` : ''}: ${up.url}`);
     } else {
       note(`already running at ${up.url}${up.pid ? ` (pid ${up.pid})` : ''}; left running at the end`);
+      if (started.cluster) note('its tasks do not see this stack\'s cluster (KUBECONFIG, kubectl): npm run kestra:down first for a real rollback');
       note('its flows see the environment it was started with (PROMETHEUS_URL, windows, keys): npm run kestra:down to restart it with this one');
     }
     const state = kestraState(stackEnv);
@@ -198,7 +257,7 @@ async function main(): Promise<number> {
     return fail('Kestra did not start', err);
   }
 
-  step('4/6 flows, task bundles and demo scenarios (kestra:deploy)');
+  step('5/7 flows, task bundles and demo scenarios (kestra:deploy)');
   try {
     const report = await deploy({ env: stackEnv, log: note });
     note(`${report.flows.length} flows, ${report.files.length} namespace files`);
@@ -206,7 +265,7 @@ async function main(): Promise<number> {
     return fail('kestra:deploy failed', err);
   }
 
-  step('5/6 dashboard');
+  step('6/7 dashboard');
   let dashboardUrl: string | undefined;
   const buildProblem = await dashboardBuild;
   if (buildProblem) {
@@ -226,8 +285,9 @@ async function main(): Promise<number> {
     } else note(`did not answer at ${url} within 60 s (is the port in use? set DASHBOARD_PORT)`);
   }
 
-  step(`6/6 the default deployment through Kestra's webhook: ${DEFAULT_SCENARIO}`);
+  step(`7/7 the default deployment through Kestra's webhook: ${DEFAULT_SCENARIO}`);
   let exitCode = 1;
+  const imageBefore = started.cluster ? await clusterImages(started.cluster, target).catch(() => undefined) : undefined;
   try {
     const r = await triggerScenario({ scenario: DEFAULT_SCENARIO, wait: true, timeoutMs: 300_000, env: stackEnv });
     const o = r.outputs ?? {};
@@ -243,7 +303,19 @@ async function main(): Promise<number> {
     note(`outputs: ${JSON.stringify(rest)}`);
     for (const line of r.problems ?? []) note(line);
     note(`${dashboardUrl ? 'the deployment on the dashboard' : 'the execution (API; no dashboard running)'}: ${pageUrl}`);
-    if (r.state === 'SUCCESS') exitCode = 0;
+    let clusterOk = true;
+    if (started.cluster) {
+      const after = await clusterImages(started.cluster, target).catch((err: Error) => `unreadable (${err.message})`);
+      await started.watch?.check();
+      note(`cluster: ${target.service} in ${target.namespace} ran ${imageBefore ?? '?'}, now runs ${after}${started.watch ? `; the demo service runs ${started.watch.version ?? '?'}` : ''}`);
+      if (o.rollback_status === 'rolled-back' && imageTag(after) !== target.previous_version) {
+        note(`the flow reports rolled-back but the cluster does not run ${target.previous_version}`);
+        clusterOk = false;
+      } else if (o.rollback_status === 'dry-run') {
+        note('the rollback was a dry run (DRY_RUN is shared with the fix PR; see README "Local cluster"): nothing changed in the cluster');
+      }
+    }
+    if (r.state === 'SUCCESS' && clusterOk) exitCode = 0;
   } catch (err) {
     note(`failed: ${(err as Error).message}`);
   }
@@ -262,6 +334,40 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+interface ScenarioDeployment {
+  service: string;
+  namespace: string;
+  version: string;
+  previous_version: string;
+}
+
+/** The deployment a mock-data scenario describes: what the cluster must run for its rollback. */
+function scenarioDeployment(name: string): ScenarioDeployment {
+  const file = join(ROOT, 'mock-data/scenarios', `${name}.json`);
+  const d = JSON.parse(readFileSync(file, 'utf8')).deployment as Partial<ScenarioDeployment>;
+  if (!d?.service || !d.namespace || !d.version || !d.previous_version) throw new Error(`${file}: deployment needs service, namespace, version and previous_version`);
+  return d as ScenarioDeployment;
+}
+
+/** A Deployment of the demo's image at `version`: kwok's node runs it without a container. */
+function demoDeployment(service: string, version: string) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: service, labels: { app: service } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: service } },
+      template: { metadata: { labels: { app: service } }, spec: { containers: [{ name: service, image: `demo.local/${service}:${version}` }] } },
+    },
+  };
+}
+
+async function clusterImages(cluster: LocalCluster, t: ScenarioDeployment): Promise<string> {
+  const r = await runKubectl(cluster.kubectl, cluster.kubeconfig, ['-n', t.namespace, 'get', `deployment/${t.service}`, '-o', 'jsonpath={.spec.template.spec.containers[*].image}']);
+  return r.stdout.trim();
 }
 
 main().then(
