@@ -14,10 +14,12 @@
 //             the flows (README.md "Kestra"); KESTRA_CONTROLLER_PORT (the engine's internal gRPC
 //             port; default the API port + 1, or a free one); KESTRA_START_TIMEOUT (seconds, default 180).
 // State in KESTRA_HOME (default .kestra/, git-ignored): application.yml, kestra.log, build.log,
-// kestra.pid, data/ (H2 database, storage), runtime/ (the copy of the build the JVM runs from).
+// kestra.pid, data/ (H2 database, storage). The JVM runs from a copy of the build shared by
+// every state directory, with an AOT cache of its start-up on Java 25+ (scripts/kestra/runtime.ts).
+//   JVM:      KESTRA_JAVA_OPTS (extra JVM options, e.g. -Xmx1g); KESTRA_AOT=off starts without the AOT cache.
 // Stop it with npm run kestra:down.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,7 @@ import {
   isLoopbackHost,
   javaHomeOf,
   javaMajor,
+  javaOptions,
   kestraConfigYaml,
   kestraProcessEnv,
   localKestraCommand,
@@ -43,11 +46,10 @@ import {
   type JavaCandidate,
 } from '../../src/kestra/install.js';
 import { kestraSettings, type KestraSettings } from '../../src/kestra/settings.js';
+import { ensureAotCache, installRuntime, MODULE_DIR, MODULE_JAR, MODULE_LIB } from './runtime.js';
 import { ROOT, kestraState, runningKestraPid, type KestraState } from './state.js';
 
-export const MODULE_DIR = join(ROOT, 'local-kestra');
-export const MODULE_JAR = join(MODULE_DIR, 'target/local-kestra.jar');
-export const MODULE_LIB = join(MODULE_DIR, 'target/lib');
+export { MODULE_DIR, MODULE_JAR, MODULE_LIB };
 
 type Say = (line: string) => void;
 const defaultSay: Say = (line) => process.stderr.write(`kestra:up: ${line}\n`);
@@ -175,33 +177,6 @@ export async function ensureModuleBuilt(opts: { javaHome: string | undefined; st
   if (moduleBuildReason()) throw new Error(`mvn package succeeded but ${MODULE_JAR} is still missing or stale; see ${opts.state.buildLog}`);
   say(`built local-kestra in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 'built';
-}
-
-/**
- * A copy of the built module in the state directory, which the JVM runs from: a rebuild
- * or `mvn clean` in local-kestra/ (by you, a test or another checkout's kestra:up) then
- * never pulls jars from under a running Kestra. Refreshed when the build changed.
- */
-export function installRuntime(state: KestraState): { jar: string; libDir: string } {
-  const dir = join(state.dir, 'runtime');
-  const jar = join(dir, 'local-kestra.jar');
-  const libDir = join(dir, 'lib');
-  const stampFile = join(dir, 'build.stamp');
-  const libs = readdirSync(MODULE_LIB).filter((f) => f.endsWith('.jar')).sort();
-  const jarStat = statSync(MODULE_JAR);
-  const stamp = `${jarStat.mtimeMs}:${jarStat.size}:${libs.join(',')}`;
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { jar, libDir };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(libDir, { recursive: true });
-  try {
-    cpSync(MODULE_JAR, jar);
-    for (const f of libs) cpSync(join(MODULE_LIB, f), join(libDir, f));
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`cannot copy the built local-kestra into ${dir} (${(err as Error).message}); is a build running in local-kestra/? Try again when it has finished`);
-  }
-  writeFileSync(stampFile, stamp);
-  return { jar, libDir };
 }
 
 /** Whether something accepts TCP connections on host:port. */
@@ -382,7 +357,9 @@ export async function kestraUp(opts: { env?: NodeJS.ProcessEnv; timeoutMs?: numb
   mkdirSync(state.dir, { recursive: true });
   mkdirSync(state.dataDir, { recursive: true });
   const built = (await ensureModuleBuilt({ javaHome: java.home, state, say })) === 'built';
-  const runtime = installRuntime(state);
+  const runtime = installRuntime();
+  const jvmOptions = javaOptions(env.KESTRA_JAVA_OPTS);
+  const aot = await ensureAotCache({ runtime, java: java.java, javaMajor: java.major, env, say });
 
   const controllerPort = await controllerPortFor(env, host, port);
   writeFileSync(
@@ -390,7 +367,13 @@ export async function kestraUp(opts: { env?: NodeJS.ProcessEnv; timeoutMs?: numb
     kestraConfigYaml({ host, port, controllerPort, username: settings.username, password: settings.password, dataDir: state.dataDir }),
     { mode: 0o600 },
   );
-  const { command, args } = localKestraCommand({ java: java.java, configFile: state.configFile, jar: runtime.jar, libDir: runtime.libDir });
+  const { command, args } = localKestraCommand({
+    java: java.java,
+    configFile: state.configFile,
+    jar: runtime.jar,
+    libDir: runtime.libDir,
+    jvmOptions: [...(aot ? [`-XX:AOTCache=${aot}`] : []), ...jvmOptions],
+  });
   const log = openSync(state.logFile, 'w');
   const startedAt = Date.now();
   const child = spawn(command, args, {

@@ -87,11 +87,25 @@ export function mavenArgs(offline: boolean): string[] {
 }
 
 /** The local Kestra's command line; `lib/*` is Java's own classpath wildcard (no shell involved). */
-export function localKestraCommand(c: { java: string; configFile: string; jar: string; libDir: string }): { command: string; args: string[] } {
+export function localKestraCommand(c: { java: string; configFile: string; jar: string; libDir: string; jvmOptions?: string[] }): {
+  command: string;
+  args: string[];
+} {
   return {
     command: c.java,
-    args: [`-Dmicronaut.config.files=${c.configFile}`, '-cp', `${c.jar}:${c.libDir}/*`, LOCAL_KESTRA_MAIN],
+    args: [...(c.jvmOptions ?? []), `-Dmicronaut.config.files=${c.configFile}`, '-cp', `${c.jar}:${c.libDir}/*`, LOCAL_KESTRA_MAIN],
   };
+}
+
+/**
+ * KESTRA_JAVA_OPTS (as the official image's JAVA_OPTS): JVM options split on
+ * whitespace; a value with quotes is refused rather than split wrongly.
+ */
+export function javaOptions(raw: string | undefined): string[] {
+  const text = raw?.trim() ?? '';
+  if (!text) return [];
+  if (/["'\\]/.test(text)) throw new Error(`KESTRA_JAVA_OPTS=${text}: quotes and backslashes are not supported; give plain options separated by spaces, e.g. -Xmx1g -XX:+UseSerialGC`);
+  return text.split(/\s+/);
 }
 
 /** The local Kestra refuses any other host (LocalSettings.java). */

@@ -20,6 +20,7 @@ import {
   javaMajor,
   kestraConfigYaml,
   kestraProcessEnv,
+  javaOptions,
   localKestraCommand,
   mavenArgs,
   missingJavaMessage,
@@ -222,5 +223,19 @@ describe('kestra:up and kestra:down before any JVM starts', () => {
     } finally {
       bystander.kill();
     }
+  });
+});
+
+describe('KESTRA_JAVA_OPTS', () => {
+  it('splits plain options on whitespace and puts them before the main class', () => {
+    expect(javaOptions('  -Xmx1g   -XX:+UseSerialGC ')).toEqual(['-Xmx1g', '-XX:+UseSerialGC']);
+    expect(javaOptions(undefined)).toEqual([]);
+    const { args } = localKestraCommand({ java: 'java', configFile: 'c.yml', jar: 'k.jar', libDir: 'lib', jvmOptions: ['-XX:AOTCache=/r/kestra.aot', '-Xmx1g'] });
+    expect(args.slice(0, 2)).toEqual(['-XX:AOTCache=/r/kestra.aot', '-Xmx1g']);
+    expect(args.at(-1)).toBe('io.kestra.local.LocalKestra');
+  });
+
+  it('refuses quotes rather than split them wrongly, naming the variable', () => {
+    expect(() => javaOptions('-Dname="a b"')).toThrow(/KESTRA_JAVA_OPTS=.*quotes/);
   });
 });
