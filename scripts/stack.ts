@@ -210,6 +210,14 @@ async function main(): Promise<number> {
     stackEnv.KUBECONFIG = cluster.kubeconfig;
     stackEnv.PATH = `${dirname(cluster.kubectl)}:${stackEnv.PATH ?? ''}`;
     stackEnv.ROLLOUT_TIMEOUT_SECONDS ??= '60';
+    // A real rollback on the local cluster. DRY_RUN also governs the fix PR, which only goes
+    // live with a GITHUB_TOKEN: with one, the user's DRY_RUN (default true) is left alone.
+    if (process.env.DRY_RUN === undefined && !stackEnv.GITHUB_TOKEN) {
+      stackEnv.DRY_RUN = 'false';
+      note('DRY_RUN=false: the rollback runs for real on this cluster (no GITHUB_TOKEN: the fix PR stays a dry run)');
+    } else if (process.env.DRY_RUN === undefined) {
+      note('GITHUB_TOKEN is set, so DRY_RUN stays true (a live run would open a real PR): DRY_RUN=false npm start for a real rollback here');
+    }
     note(`${cluster.server} (KUBECONFIG=${cluster.kubeconfig}); kubectl: ${cluster.kubectl}`);
     note(`${target.service} in ${target.namespace} runs ${await clusterImages(cluster, target)}${started.watch ? `; the demo service runs ${started.watch.version ?? '?'}` : ''}`);
     summary.push(`cluster       ${cluster.server}   KUBECONFIG=${cluster.kubeconfig} ${cluster.kubectl} -n ${target.namespace} rollout history deployment/${target.service}`);
@@ -312,7 +320,7 @@ async function main(): Promise<number> {
         note(`the flow reports rolled-back but the cluster does not run ${target.previous_version}`);
         clusterOk = false;
       } else if (o.rollback_status === 'dry-run') {
-        note('the rollback was a dry run (DRY_RUN is shared with the fix PR; see README "Local cluster"): nothing changed in the cluster');
+        note('the rollback was a dry run (DRY_RUN=true): nothing changed in the cluster');
       }
     }
     if (r.state === 'SUCCESS' && clusterOk) exitCode = 0;
