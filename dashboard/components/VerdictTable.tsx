@@ -2,6 +2,8 @@ import { formatChange, formatNumber, formatPValue } from '../lib/format';
 import type { MetricVerdictView } from '../lib/kestra-schema';
 
 const VERDICT_TEXT = { pass: 'pass', high: 'too high', low: 'too low', nodata: 'no data' } as const;
+/** The judge's detectors in an SRE's words (src/judge/excursions.ts, compare-metric.ts). */
+const DETECTOR_TEXT = { 'median-shift': 'median shift', excursion: 'excursion', jump: 'step change', guardrail: 'above ceiling' } as const;
 
 /** The judge's per-metric verdicts. */
 export function VerdictTable({ verdicts }: { verdicts: MetricVerdictView[] }) {
@@ -37,6 +39,9 @@ export function VerdictTable({ verdicts }: { verdicts: MetricVerdictView[] }) {
             </td>
             <td>
               <span className={`verdict verdict-${v.verdict}`}>{VERDICT_TEXT[v.verdict]}</span>
+              {v.detector && (v.verdict === 'high' || v.verdict === 'low') ? (
+                <span className="muted detector"> by {DETECTOR_TEXT[v.detector]}</span>
+              ) : null}
             </td>
             <td className="reason">{v.reason}</td>
           </tr>

@@ -134,6 +134,8 @@ export const MetricVerdictSchema = z.object({
   ),
   severity: z.catch(z.number(), 0),
   reason: z.catch(z.string(), ''),
+  // which test decided a failing verdict (src/judge/types.ts DetectorName); older decisions have none
+  detector: z.catch(z.nullable(z.enum(['median-shift', 'excursion', 'jump', 'guardrail'])), null),
 });
 export type MetricVerdictView = z.infer<typeof MetricVerdictSchema>;
 

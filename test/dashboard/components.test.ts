@@ -123,3 +123,23 @@ describe('dashboard components (server-rendered HTML)', () => {
     expect(none).toContain('not recorded');
   });
 });
+
+describe('VerdictTable names the detector that decided', () => {
+  it('a failing verdict says which detector fired; a pass or an older decision says nothing extra', async () => {
+    const { VerdictTable } = await import('../../dashboard/components/VerdictTable');
+    const decision = DecisionFileSchema.parse({
+      decision: 'ROLLBACK',
+      judge: {
+        verdicts: [
+          { metric: 'orders_per_min', verdict: 'high', detector: 'excursion', reason: 'regressed, excursion: 3 of 12 canary samples…' },
+          { metric: 'latency_p95_ms', verdict: 'pass', detector: null, reason: 'no meaningful change' },
+          { metric: 'cpu_pct', verdict: 'low', reason: 'an older decision without a detector' },
+          { metric: 'error_rate', verdict: 'high', detector: 'made-up', reason: 'unknown detector names are dropped' },
+        ],
+      },
+    });
+    const html = renderToStaticMarkup(h(VerdictTable, { verdicts: decision.judge.verdicts }));
+    expect(html).toMatch(/data-metric="orders_per_min"[^]*?too high<\/span><span class="muted detector"> by excursion<\/span>/);
+    expect(html.match(/class="muted detector"/g)).toHaveLength(1);
+  });
+});
