@@ -15,6 +15,7 @@ import {
   createDeploymentWithHistory,
   deploymentJson,
   replicaSetsJson,
+  rollbackRules,
   serviceAccountKubeconfig,
   startTestCluster,
   templateImages,
@@ -186,7 +187,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
 
   it('real cluster: a ServiceAccount whose RBAC forbids patch fails the undo with the apiserver\'s reason', async () => {
     const ns = await paymentService('forbidden');
-    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', ['get', 'list', 'watch'], scratch);
+    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', rollbackRules(['get', 'list', 'watch']), scratch);
     const result = await performRollback(target(ns, { previous_version: 'v1.0.0' }), { kubectl: cluster.runner(kubeconfig), dryRun: false });
     expect(result).toMatchObject({ status: 'failed', failedStep: 'undo', revision: 1, imageBefore: IMAGE('v1.1.0') });
     expect(result.error).toContain('deployments.apps "payment-service" is forbidden');
@@ -196,7 +197,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
 
   it('real cluster: the same ServiceAccount allowed to patch rolls back', async () => {
     const ns = await paymentService('allowed');
-    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', ['get', 'list', 'watch', 'patch'], scratch);
+    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', rollbackRules(['get', 'list', 'watch', 'patch']), scratch);
     const result = await performRollback(target(ns, { previous_version: 'v1.0.0' }), { kubectl: cluster.runner(kubeconfig), dryRun: false });
     expect(result).toMatchObject({ status: 'rolled-back', revision: 1, image: IMAGE('v1.0.0') });
     expect(await templateImages(cluster, ns, 'payment-service')).toEqual([IMAGE('v1.0.0')]);
@@ -278,7 +279,7 @@ describe('tasks/rollback.ts with kubectl v1.34.4 against a real control plane', 
 
   it('real cluster: RBAC forbidding patch: the task exits 1 with a one-line reason', async () => {
     const ns = await paymentService('task-forbidden');
-    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', ['get', 'list', 'watch'], scratch);
+    const kubeconfig = await serviceAccountKubeconfig(cluster, ns, 'watchdog', rollbackRules(['get', 'list', 'watch']), scratch);
     const r = await runTsx('tasks/rollback.ts', [], env(ns, kubeconfig), 90_000);
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReason } from '../../scripts/cluster/binaries.js';
-import { kubeconfigYaml, runKubectl, startCluster, type KubectlResult, type LocalCluster } from '../../scripts/cluster/control-plane.js';
+import { NODE_NAME, kubeconfigYaml, runKubectl, startCluster, type KubectlResult, type LocalCluster } from '../../scripts/cluster/control-plane.js';
 import { createKubectlRunner, type KubectlRunner } from '../../src/actions/rollback.js';
 
 /** beforeAll timeout for a cluster start (etcd, apiserver, controllers, kwok: ~5-10 s; more on a loaded machine). */
@@ -114,25 +114,30 @@ export async function replicaSetsJson(cluster: TestCluster, namespace: string): 
   return JSON.parse((await cluster.kubectl(['-n', namespace, 'get', 'replicasets', '-o', 'json'])).stdout).items;
 }
 
-/**
- * A ServiceAccount in `namespace` allowed `verbs` on deployments and get/list/watch on
- * replicasets and pods (what the rollback reads), and a kubeconfig with its token
- * (TokenRequest API). Returns the kubeconfig's path.
- */
-export async function serviceAccountKubeconfig(cluster: TestCluster, namespace: string, name: string, deploymentVerbs: string[], dir: string): Promise<string> {
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/** What the rollback needs, with `deploymentVerbs` on deployments: get/list/watch on replicasets and pods. */
+export function rollbackRules(deploymentVerbs: string[]): PolicyRule[] {
   const read = ['get', 'list', 'watch'];
+  return [
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: deploymentVerbs },
+    { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
+    { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: read },
+  ];
+}
+
+/**
+ * A ServiceAccount in `namespace` with a Role of `rules` bound to it, and a kubeconfig
+ * with its token (TokenRequest API). Returns the kubeconfig's path.
+ */
+export async function serviceAccountKubeconfig(cluster: TestCluster, namespace: string, name: string, rules: PolicyRule[], dir: string): Promise<string> {
   const manifests = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name, namespace },
-      rules: [
-        { apiGroups: ['apps'], resources: ['deployments'], verbs: deploymentVerbs },
-        { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
-        { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: read },
-      ],
-    },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace }, rules },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -148,34 +153,45 @@ export async function serviceAccountKubeconfig(cluster: TestCluster, namespace: 
   return path;
 }
 
-/** One line as the container runtime writes it (CRI log format, which kwok reads like the kubelet). */
+/** One line as the container runtime writes it (CRI log format, which kwok reads as the kubelet does). */
 export function criLogLine(time: string, text: string, stream: 'stdout' | 'stderr' = 'stdout'): string {
   return `${time} ${stream} F ${text}\n`;
 }
 
+export interface LogLine {
+  /** RFC 3339 time the runtime recorded */
+  time: string;
+  text: string;
+}
+
+export interface PodWithLogs {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** container name -> its log lines, oldest first */
+  containers: Record<string, LogLine[]>;
+}
+
 /**
- * Pod logs for every pod in `namespace` (kwok ClusterLogs): each container named in
- * `files` is served from its file; the files are written here in CRI format.
+ * A Pod bound to kwok's node (Running and Ready without a container) whose containers'
+ * logs kwok serves from files written here, in CRI format (a kwok `Logs` object per pod).
  */
-export async function servePodLogs(
-  cluster: TestCluster,
-  namespace: string,
-  dir: string,
-  containers: Record<string, { time: string; text: string }[]>,
-): Promise<void> {
+export async function addPodWithLogs(cluster: TestCluster, pod: PodWithLogs, dir: string): Promise<void> {
   const logs = [];
-  for (const [container, lines] of Object.entries(containers)) {
-    const file = join(dir, `${namespace}-${container}.log`);
+  for (const [container, lines] of Object.entries(pod.containers)) {
+    const file = join(dir, `${pod.namespace}-${pod.name}-${container}.log`);
     await writeFile(file, lines.map((l) => criLogLine(l.time, l.text)).join(''));
     logs.push({ containers: [container], logsFile: file });
   }
-  await cluster.kubectl(
-    ['apply', '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'kwok.x-k8s.io/v1alpha1',
-      kind: 'ClusterLogs',
-      metadata: { name: `logs-${namespace}` },
-      spec: { selector: { matchNamespaces: [namespace] }, logs },
-    }),
-  );
+  const manifests = [
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels },
+      spec: { nodeName: NODE_NAME, containers: Object.keys(pod.containers).map((name) => ({ name, image: `registry.example.com/${name}:latest` })) },
+    },
+    { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Logs', metadata: { name: pod.name, namespace: pod.namespace }, spec: { logs } },
+  ];
+  await cluster.kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
+  await cluster.kubectl(['-n', pod.namespace, 'wait', '--for=condition=Ready', `pod/${pod.name}`, '--timeout=60s']);
 }
