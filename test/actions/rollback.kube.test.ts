@@ -12,6 +12,7 @@ import { imageTag, performRollback, REVISION_ANNOTATION, type KubectlRunner } fr
 import type { RollbackTarget } from '../../src/actions/rollback-plan.js';
 import {
   CLUSTER_START_TIMEOUT_MS,
+  CLUSTER_TEST_TIMEOUT_MS,
   createDeploymentWithHistory,
   deploymentJson,
   replicaSetsJson,
@@ -61,7 +62,7 @@ const target = (namespace: string, overrides: Partial<RollbackTarget> = {}): Rol
   ...overrides,
 });
 
-describe('rollback with kubectl v1.34.4 against a real control plane (kube-apiserver, controllers, kwok)', () => {
+describe('rollback with kubectl v1.34.4 against a real control plane (kube-apiserver, controllers, kwok)', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   it('real cluster: previous_version v1.0.0 rolls back to revision 1, verified on the server as :v1.0.0', async () => {
     const ns = await paymentService('to-version');
     const calls: string[][] = [];
@@ -234,7 +235,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
   });
 });
 
-describe('tasks/rollback.ts with kubectl v1.34.4 against a real control plane', () => {
+describe('tasks/rollback.ts with kubectl v1.34.4 against a real control plane', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   const env = (ns: string, kubeconfig: string, overrides: Record<string, string | undefined> = {}) =>
     commandEnv(scratch, {
       // the cluster's kubectl first: on some images /usr/bin/kubectl is another program

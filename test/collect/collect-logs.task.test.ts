@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { ScenarioSchema } from '../../src/scenario/schema.js';
-import { CLUSTER_START_TIMEOUT_MS, addPodWithLogs, createDeploymentWithHistory, startTestCluster, type TestCluster } from '../support/local-cluster.js';
+import { CLUSTER_START_TIMEOUT_MS, CLUSTER_TEST_TIMEOUT_MS, addPodWithLogs, createDeploymentWithHistory, startTestCluster, type TestCluster } from '../support/local-cluster.js';
 import { startLokiDouble } from '../support/loki-double.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
@@ -68,7 +68,7 @@ function kestraOutputs(stdout: string): Record<string, any> {
   return (JSON.parse(line!.slice(2, -2)) as { outputs: Record<string, any> }).outputs;
 }
 
-describe('tasks/collect-logs.ts: kubectl v1.34.4 against a real control plane', () => {
+describe('tasks/collect-logs.ts: kubectl v1.34.4 against a real control plane', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let dir: string;
   let ns: string;
 

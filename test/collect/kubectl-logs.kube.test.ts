@@ -13,6 +13,7 @@ import { LogSourceError } from '../../src/collect/log-sources.js';
 import { splitLogWindows } from '../../src/collect/log-window.js';
 import {
   CLUSTER_START_TIMEOUT_MS,
+  CLUSTER_TEST_TIMEOUT_MS,
   addPodWithLogs,
   createDeploymentWithHistory,
   rollbackRules,
@@ -109,7 +110,7 @@ const EXPECTED = [
   `2026-11-23T11:03:00.000000000+01:00 [pod/${NEW_POD}/app] ERROR NullPointerException in CheckoutHandler`,
 ];
 
-describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod logs served by kwok)', () => {
+describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod logs served by kwok)', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   it('real cluster: two pods, lines before and after the deploy come back time-ordered, timestamp first', async () => {
     const ns = await seedPods('ordered');
     const calls: string[][] = [];

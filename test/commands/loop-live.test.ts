@@ -4,13 +4,13 @@
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubApiDouble, type GithubApiDouble } from '../support/github-api-double.js';
-import { CLUSTER_START_TIMEOUT_MS, createDeploymentWithHistory, startTestCluster, templateImages, type TestCluster } from '../support/local-cluster.js';
+import { CLUSTER_START_TIMEOUT_MS, CLUSTER_TEST_TIMEOUT_MS, createDeploymentWithHistory, startTestCluster, templateImages, type TestCluster } from '../support/local-cluster.js';
 import { commandEnv, makeTempDir, removeTempDir, runTsx } from '../support/run-command.js';
 
 const TOKEN = `ghp_${'loopLIVE0123456789abcdefSECRETx'}`;
 const IMAGE = (tag: string) => `registry.example.com/payment-service:${tag}`;
 
-describe('loop with DRY_RUN=false against a real control plane and a loopback GitHub API double', () => {
+describe('loop with DRY_RUN=false against a real control plane and a loopback GitHub API double', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let cluster: TestCluster | undefined;
   let gh: GithubApiDouble | undefined;
   let dir: string | undefined;

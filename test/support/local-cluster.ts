@@ -14,6 +14,8 @@ import { createKubectlRunner, type KubectlRunner } from '../../src/actions/rollb
 
 /** beforeAll timeout for a cluster start (etcd, apiserver, controllers, kwok: ~5-10 s; more on a loaded machine). */
 export const CLUSTER_START_TIMEOUT_MS = 180_000;
+/** per-test timeout for tests that roll out Deployments (seconds each when the machine is busy) */
+export const CLUSTER_TEST_TIMEOUT_MS = 120_000;
 
 export interface TestCluster extends Omit<LocalCluster, 'kubectl'> {
   /** the kubectl binary of the cluster's version */
