@@ -62,7 +62,7 @@ export function buildReason(env: NodeJS.ProcessEnv = process.env): string | unde
 
 export const MISSING_GO_MESSAGE =
   'the local cluster is built from its Go modules, and no `go` command was found on PATH. ' +
-  'Install Go 1.24 or newer (Debian/Ubuntu: apt-get install golang-go, if its version is new enough; or the ' +
+  'Install Go 1.26 or newer (etcd 3.6.16 needs it; Debian/Ubuntu: apt-get install golang-go if its version is new enough, or the ' +
   'official tarball from go.dev/dl into /usr/local/go, then add /usr/local/go/bin to PATH), then run npm run cluster:build.';
 
 export function goVersion(): string | undefined {
