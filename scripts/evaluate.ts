@@ -5,7 +5,7 @@
 // scenario that cannot be decided (the decision threw) is handled the same way:
 // reported with its path and the error, counted in summary.invalid, and the
 // other scenarios are still decided and printed.
-import { UsageError, parseCommandArgs } from '../src/cli/args.js';
+import { UsageError, parseCommandArgs, runCommandMain } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings } from '../src/decision/decide.js';
 import { decideScenarioFiles } from '../src/evaluation/decide-files.js';
@@ -32,14 +32,4 @@ async function main(): Promise<number> {
   return invalid > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`evaluate failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCommandMain('evaluate', USAGE, main);

@@ -4,7 +4,7 @@
 // error) for each set of scenario files given, decided as `evaluate` decides
 // them, and for the synthetic KPI bench (bench:generalisation's deployments)
 // on each seed. Text by default; --json prints one JSON object.
-import { parseCommandArgs, UsageError } from '../src/cli/args.js';
+import { parseCommandArgs, runCommandMain, UsageError } from '../src/cli/args.js';
 import { configOrExit } from '../src/config/env.js';
 import { createChatClientFromSettings } from '../src/decision/decide.js';
 import { decideScenarioFiles } from '../src/evaluation/decide-files.js';
@@ -53,14 +53,4 @@ async function main(): Promise<number> {
   return invalid > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`reliability failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCommandMain('reliability', USAGE, main);

@@ -439,29 +439,21 @@ function compareCore(
   const excursionWords = (f: (typeof findings)[number]) =>
     `${f.detector === 'jump' ? 'step change' : 'excursion'}: ${f.evidence(fmt)}, p=${formatP(f.pAdjusted)}`;
 
-  if (options.insufficientEvidence) {
-    return {
-      ...common,
-      ...stats,
-      verdict: 'pass',
-      detector: null,
-      severity: Math.min(nearestSeverity, 0.25),
-      reason: `cannot fail: ${options.insufficientEvidence}; ${numbers}`,
-    };
-  }
   // A baseline mostly made of gaps does not establish what normal is: the
   // statistical detectors may not fail the metric on it (a ceiling still can).
-  const sparse = b.v.length * 2 < series.baseline.length
-    ? `only ${b.v.length} of ${series.baseline.length} baseline samples present (fewer than half: the baseline does not establish normal)`
-    : undefined;
-  if (sparse && !guardrail?.breached) {
+  const sparse =
+    b.v.length * 2 < series.baseline.length
+      ? `only ${b.v.length} of ${series.baseline.length} baseline samples present (fewer than half: the baseline does not establish normal)`
+      : undefined;
+  const cannotFail = options.insufficientEvidence ?? (guardrail?.breached ? undefined : sparse);
+  if (cannotFail) {
     return {
       ...common,
       ...stats,
       verdict: 'pass',
       detector: null,
       severity: Math.min(nearestSeverity, 0.25),
-      reason: `cannot fail: ${sparse}; ${numbers}`,
+      reason: `cannot fail: ${cannotFail}; ${numbers}`,
     };
   }
   if (guardrail?.breached) {
