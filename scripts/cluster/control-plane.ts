@@ -147,13 +147,15 @@ export async function startCluster(options: StartOptions): Promise<LocalCluster>
     }
   };
 
+  // etcd last: an apiserver whose etcd is gone spends its shutdown retrying it
   const stop = async () => {
-    for (const child of [...children].reverse()) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+    for (const phase of [children.slice(1).reverse(), children.slice(0, 1)]) {
+      for (const child of phase) if (alive(child)) child.kill('SIGTERM');
+      const until = Date.now() + 5000;
+      while (phase.some(alive) && Date.now() < until) await sleep(100);
+      for (const child of phase) if (alive(child)) child.kill('SIGKILL');
     }
-    const until = Date.now() + 5000;
-    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < until) await sleep(100);
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
 
   try {
