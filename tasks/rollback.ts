@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     {
       service: deployment.service,
       namespace: deployment.namespace,
+      // the bad version: a re-delivered rollback without PREVIOUS_VERSION must not undo the undo
+      version: deployment.version,
       timeoutSeconds,
       ...(deployment.previous_version ? { previous_version: deployment.previous_version } : {}),
       ...(config.kube.context ? { context: config.kube.context } : {}),

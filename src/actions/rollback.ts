@@ -148,7 +148,13 @@ export function revisionForVersion(candidates: RevisionCandidate[], version: str
   return candidates.find((c) => c.images.length > 0 && c.images.every((img) => imageTag(img) === version));
 }
 
-export async function performRollback(target: RollbackTarget, deps: RollbackDeps): Promise<RollbackResult> {
+/**
+ * `version`: the version being rolled back (the bad one). Without previous_version, a
+ * rollback re-delivered after the first one succeeded would `rollout undo` the undo and
+ * bring that version back; when the deployment no longer runs `version`, the undo is
+ * skipped and only the wait and the image check run.
+ */
+export async function performRollback(target: RollbackTarget & { version?: string }, deps: RollbackDeps): Promise<RollbackResult> {
   const log = deps.logger;
   let steps: RollbackStep[];
   try {
@@ -195,6 +201,11 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
     else log?.warn({ event: 'rollback_image_before_unknown', command: formatCommand(verifyStep.argv) }, kubectlMessage(out));
   }
   const before = imageBefore !== undefined ? { imageBefore } : {};
+  const alreadyOff =
+    !target.previous_version &&
+    target.version !== undefined &&
+    imageBefore !== undefined &&
+    imageBefore.split(' ').every((img) => imageTag(img) !== target.version);
 
   try {
     for (const step of steps) {
@@ -221,6 +232,10 @@ export async function performRollback(target: RollbackTarget, deps: RollbackDeps
           break;
         }
         case 'undo': {
+          if (alreadyOff) {
+            log?.warn({ event: 'rollback_skipped', image_before: imageBefore, version: target.version }, `${deployment} no longer runs ${target.version} (it runs ${imageBefore}): no undo, only the checks`);
+            break;
+          }
           const argv =
             revision === undefined ? step.argv : step.argv.map((a) => (a.startsWith('--to-revision=') ? `--to-revision=${revision}` : a));
           const out = await run(step, argv);

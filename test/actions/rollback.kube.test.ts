@@ -55,7 +55,7 @@ async function paymentService(prefix: string, images = HISTORY, unschedulable?: 
   return namespace;
 }
 
-const target = (namespace: string, overrides: Partial<RollbackTarget> = {}): RollbackTarget => ({
+const target = (namespace: string, overrides: Partial<RollbackTarget & { version: string }> = {}): RollbackTarget & { version?: string } => ({
   service: 'payment-service',
   namespace,
   timeoutSeconds: 30,
@@ -129,6 +129,28 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
     expect(after2.metadata.resourceVersion).toBe(after1.metadata.resourceVersion);
     const rsAfter2 = (await replicaSetsJson(cluster, ns)).map((rs) => `${rs.metadata.name}@${rs.metadata.annotations[REVISION_ANNOTATION]}`).sort();
     expect(rsAfter2).toEqual(rsAfter1);
+  });
+
+  it('real cluster: a re-delivered rollback without previous_version does not undo the undo', async () => {
+    const ns = await paymentService('redelivered-previous');
+    const deps = { kubectl: cluster.runner(), dryRun: false };
+    const first = await performRollback(target(ns, { version: 'v1.1.0' }), deps);
+    expect(first).toMatchObject({ status: 'rolled-back', image: IMAGE('v1.0.0'), imageBefore: IMAGE('v1.1.0') });
+    const after1 = await deploymentJson(cluster, ns, 'payment-service');
+
+    const second = await performRollback(target(ns, { version: 'v1.1.0' }), deps);
+    expect(second).toMatchObject({ status: 'rolled-back', image: IMAGE('v1.0.0'), imageBefore: IMAGE('v1.0.0') });
+    expect(second.commands.some((c) => c.includes('rollout undo'))).toBe(false);
+    const after2 = await deploymentJson(cluster, ns, 'payment-service');
+    expect(after2.metadata.resourceVersion).toBe(after1.metadata.resourceVersion);
+    expect(await templateImages(cluster, ns, 'payment-service')).toEqual([IMAGE('v1.0.0')]);
+  });
+
+  it('real cluster: without previous_version, a deployment still running the bad version is rolled back', async () => {
+    const ns = await paymentService('bad-still-running');
+    const result = await performRollback(target(ns, { version: 'v1.1.0' }), { kubectl: cluster.runner(), dryRun: false });
+    expect(result).toMatchObject({ status: 'rolled-back', image: IMAGE('v1.0.0') });
+    expect(result.commands).toContain(`kubectl -n ${ns} rollout undo deployment/payment-service`);
   });
 
   it('real cluster: a dry run sends no request and lists the exact commands', async () => {
