@@ -19,6 +19,14 @@ export function ActionsPanel({ row, kestraUrl }: { row: DeploymentRow; kestraUrl
     <dl className="facts">
       <dt>Rollback</dt>
       <dd data-rollback={row.rollbackStatus ?? 'none'}>{row.rollbackStatus ? (ROLLBACK_TEXT[row.rollbackStatus] ?? row.rollbackStatus) : '–'}</dd>
+      {row.rollbackImages ? (
+        <>
+          <dt>Image</dt>
+          <dd data-images="">
+            <code>{row.rollbackImages.before}</code> → <code>{row.rollbackImages.after ?? 'unknown (not verified)'}</code>
+          </dd>
+        </>
+      ) : null}
       <dt>Fix pull request</dt>
       <dd>
         {row.prUrl ? (

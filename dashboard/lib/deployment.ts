@@ -29,6 +29,8 @@ export interface DeploymentRow {
   summary: string | null;
   reasoning: string | null;
   rollbackStatus: string | null;
+  /** the container images the rollback task read before and after (empty when it did not run or was a dry run) */
+  rollbackImages: { before: string; after: string | null } | null;
   prUrl: string | null;
   sampleStatus: string | null;
   decisionFile: string | null;
@@ -114,6 +116,9 @@ export function toDetailRow(execution: KestraExecution, flowOutputs: FlowOutputs
     summary: nonEmpty(outputs.summary),
     reasoning: nonEmpty(outputs.reasoning),
     rollbackStatus: nonEmpty(outputs.rollback_status),
+    rollbackImages: nonEmpty(outputs.rollback_image_before)
+      ? { before: outputs.rollback_image_before!, after: nonEmpty(outputs.rollback_image_after) }
+      : null,
     prUrl: safeHttpUrl(outputs.pr_url),
     sampleStatus: nonEmpty(outputs.sample_status),
     decisionFile: nonEmpty(outputs.decision_file),

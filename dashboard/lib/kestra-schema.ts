@@ -86,6 +86,8 @@ export const FlowOutputsSchema = z.object({
   summary: optString,
   reasoning: optString,
   rollback_status: optString,
+  rollback_image_before: optString,
+  rollback_image_after: optString,
   pr_url: optString,
   sample_status: optString,
   decision_file: optString,

@@ -19,7 +19,8 @@ export interface LoopDeps {
   trainingDataDir: string;
   kubeContext?: string;
   llm?: ChatClient;
-  rollback: (target: RollbackTarget) => Promise<RollbackResult>;
+  /** `version` is the deployed (bad) version: a re-delivered rollback that finds it gone changes nothing */
+  rollback: (target: RollbackTarget & { version?: string }) => Promise<RollbackResult>;
   fixPr: (input: FixPrInput) => Promise<FixPrResult>;
   logger: Logger;
   now: () => Date;
@@ -50,6 +51,7 @@ export async function runLoop(scenario: Scenario, deps: LoopDeps): Promise<LoopR
     rollback = await deps.rollback({
       service: deployment.service,
       namespace: deployment.namespace,
+      version: deployment.version,
       ...(deployment.previous_version ? { previous_version: deployment.previous_version } : {}),
       ...(deps.kubeContext ? { context: deps.kubeContext } : {}),
     });

@@ -143,3 +143,14 @@ describe('VerdictTable names the detector that decided', () => {
     expect(html.match(/class="muted detector"/g)).toHaveLength(1);
   });
 });
+
+describe('ActionsPanel shows the image before and after a real rollback', () => {
+  it('the images from the rollback task, and nothing when it did not run', () => {
+    const outputs = FlowOutputsSchema.parse({ rollback_status: 'rolled-back', rollback_image_before: 'registry/payment:v2.4.1', rollback_image_after: 'registry/payment:v2.4.0' });
+    const row = toDetailRow(exec('r2', 'SUCCESS', { service: 'payment-service' }), outputs);
+    const html = renderToStaticMarkup(h(ActionsPanel, { row, kestraUrl: 'http://k' }));
+    expect(html).toContain('<code>registry/payment:v2.4.1</code> → <code>registry/payment:v2.4.0</code>');
+    const none = renderToStaticMarkup(h(ActionsPanel, { row: toDetailRow(exec('r3', 'SUCCESS'), FlowOutputsSchema.parse({ rollback_status: 'dry-run' })), kestraUrl: 'http://k' }));
+    expect(none).not.toContain('data-images');
+  });
+});
