@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageTag, performRollback, REVISION_ANNOTATION, type KubectlRunner } from '../../src/actions/rollback.js';
+import { imageTag, performRollback, REVISION_ANNOTATION } from '../../src/actions/rollback.js';
 import type { RollbackTarget } from '../../src/actions/rollback-plan.js';
 import {
   CLUSTER_START_TIMEOUT_MS,
@@ -18,6 +18,7 @@ import {
   replicaSetsJson,
   rollbackRules,
   serviceAccountKubeconfig,
+  recordingRunner,
   startTestCluster,
   templateImages,
   type TestCluster,
@@ -40,14 +41,6 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }, 30_000);
 
-/** A runner that records every argv it is handed, then runs the real kubectl. */
-function recording(runner: KubectlRunner, calls: string[][]): KubectlRunner {
-  return (args) => {
-    calls.push(args);
-    return runner(args);
-  };
-}
-
 /** A namespace with payment-service at revisions v1.0.0 (1) and v1.1.0 (2, current). */
 async function paymentService(prefix: string, images = HISTORY, unschedulable?: number[]): Promise<string> {
   const namespace = await cluster.namespace(prefix);
@@ -66,7 +59,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
   it('real cluster: previous_version v1.0.0 rolls back to revision 1, verified on the server as :v1.0.0', async () => {
     const ns = await paymentService('to-version');
     const calls: string[][] = [];
-    const result = await performRollback(target(ns, { previous_version: 'v1.0.0' }), { kubectl: recording(cluster.runner(), calls), dryRun: false });
+    const result = await performRollback(target(ns, { previous_version: 'v1.0.0' }), { kubectl: recordingRunner(cluster.runner(), calls), dryRun: false });
 
     expect(result).toMatchObject({ status: 'rolled-back', revision: 1, image: IMAGE('v1.0.0'), imageBefore: IMAGE('v1.1.0') });
     expect(result.error).toBeUndefined();
@@ -157,7 +150,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
     const ns = await paymentService('dry-run');
     const calls: string[][] = [];
     const result = await performRollback(target(ns, { previous_version: 'v1.0.0', context: 'prod-eu' }), {
-      kubectl: recording(cluster.runner(), calls),
+      kubectl: recordingRunner(cluster.runner(), calls),
       dryRun: true,
     });
     expect(result.status).toBe('dry-run');
@@ -250,7 +243,7 @@ describe('rollback with kubectl v1.34.4 against a real control plane (kube-apise
     ['an uppercase namespace', { namespace: 'Prod' }],
   ])('real cluster: %s is rejected before kubectl runs', async (_what, overrides) => {
     const calls: string[][] = [];
-    const result = await performRollback({ ...target('prod', { previous_version: 'v1.0.0' }), ...overrides }, { kubectl: recording(cluster.runner(), calls), dryRun: false });
+    const result = await performRollback({ ...target('prod', { previous_version: 'v1.0.0' }), ...overrides }, { kubectl: recordingRunner(cluster.runner(), calls), dryRun: false });
     expect(result).toMatchObject({ status: 'failed', failedStep: 'validate', commands: [] });
     expect(result.error).toMatch(/refusing to roll back: (service|namespace) ".*" is not a valid Kubernetes/);
     expect(calls).toEqual([]);

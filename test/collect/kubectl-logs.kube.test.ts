@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubectlRunner } from '../../src/actions/rollback.js';
 import { createKubectlLogSource, deploymentSelector, orderKubectlLogLines } from '../../src/collect/kubectl-logs.js';
 import { LogSourceError } from '../../src/collect/log-sources.js';
 import { splitLogWindows } from '../../src/collect/log-window.js';
@@ -18,6 +17,7 @@ import {
   createDeploymentWithHistory,
   rollbackRules,
   serviceAccountKubeconfig,
+  recordingRunner,
   startTestCluster,
   type TestCluster,
 } from '../support/local-cluster.js';
@@ -40,14 +40,6 @@ afterAll(async () => {
   await cluster?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }, 30_000);
-
-/** A runner that records every argv it is handed, then runs the real kubectl. */
-function recording(runner: KubectlRunner, calls: string[][]): KubectlRunner {
-  return (args) => {
-    calls.push(args);
-    return runner(args);
-  };
-}
 
 /**
  * A namespace with payment-service (selector app=payment-service, scaled to 0 so only the
@@ -114,7 +106,7 @@ describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod 
   it('real cluster: two pods, lines before and after the deploy come back time-ordered, timestamp first', async () => {
     const ns = await seedPods('ordered');
     const calls: string[][] = [];
-    const lines = await createKubectlLogSource(recording(cluster.runner(), calls)).fetch(deploymentIn(ns), from, to);
+    const lines = await createKubectlLogSource(recordingRunner(cluster.runner(), calls)).fetch(deploymentIn(ns), from, to);
     expect(lines).toEqual(EXPECTED);
     expect(calls).toEqual([
       ['-n', ns, 'get', 'deployment/payment-service', '-o', 'json'],
@@ -139,7 +131,7 @@ describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod 
   it('real cluster: --context, --max-log-requests and --tail per pod reach kubectl and the node', async () => {
     const ns = await seedPods('tail');
     const calls: string[][] = [];
-    const source = createKubectlLogSource(recording(cluster.runner(), calls), { context: 'local', maxLogRequests: 3, tailPerPod: 2 });
+    const source = createKubectlLogSource(recordingRunner(cluster.runner(), calls), { context: 'local', maxLogRequests: 3, tailPerPod: 2 });
     const lines = await source.fetch(deploymentIn(ns), from, to);
     expect(calls[1]).toEqual(expect.arrayContaining(['--context', 'local', '--max-log-requests=3', '--tail=2']));
     expect(calls[1]!.slice(0, 2)).toEqual(['--context', 'local']);
@@ -156,7 +148,7 @@ describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod 
   it('real cluster: a deployment that does not exist is a clear LogSourceError and no logs are read', async () => {
     const ns = await seedPods('ghost');
     const calls: string[][] = [];
-    const source = createKubectlLogSource(recording(cluster.runner(), calls));
+    const source = createKubectlLogSource(recordingRunner(cluster.runner(), calls));
     const fetch = source.fetch({ ...deploymentIn(ns), service: 'ghost-service' }, from, to);
     await expect(fetch).rejects.toThrow(LogSourceError);
     await expect(source.fetch({ ...deploymentIn(ns), service: 'ghost-service' }, from, to)).rejects.toThrow(
@@ -197,7 +189,7 @@ describe('kubectl log source: kubectl v1.34.4 against a real control plane (pod 
 
   it('refuses names that are not Kubernetes names before kubectl runs', async () => {
     const calls: string[][] = [];
-    const source = createKubectlLogSource(recording(cluster.runner(), calls));
+    const source = createKubectlLogSource(recordingRunner(cluster.runner(), calls));
     await expect(source.fetch({ ...deploymentIn('prod'), service: '--all' }, from, to)).rejects.toThrow(/not a valid Kubernetes name/);
     await expect(source.fetch({ ...deploymentIn('prod'), namespace: 'Prod' }, from, to)).rejects.toThrow(/not a valid Kubernetes namespace/);
     expect(calls).toEqual([]);

@@ -197,3 +197,11 @@ export async function addPodWithLogs(cluster: TestCluster, pod: PodWithLogs, dir
   await cluster.kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
   await cluster.kubectl(['-n', pod.namespace, 'wait', '--for=condition=Ready', `pod/${pod.name}`, '--timeout=60s']);
 }
+
+/** A runner that records every argv it is handed, then runs the real kubectl. */
+export function recordingRunner(runner: KubectlRunner, calls: string[][]): KubectlRunner {
+  return (args) => {
+    calls.push(args);
+    return runner(args);
+  };
+}
