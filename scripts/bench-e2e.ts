@@ -152,9 +152,9 @@ async function main(): Promise<void> {
     sampler.start();
     await deploy({ env, bundlesDir: join(home, 'dist/tasks') });
     if (values.bundles) {
-      for (const f of readdirSync(resolve(values.bundles)).filter((n) => n.endsWith('.cjs'))) {
-        await client.uploadNamespaceFile(settings.namespace, `/dist/tasks/${f}`, await readFile(join(resolve(values.bundles), f)));
-      }
+      const dir = resolve(values.bundles);
+      const files = readdirSync(dir, { recursive: true }).map(String).filter((n) => n.endsWith('.cjs'));
+      for (const f of files) await client.uploadNamespaceFile(settings.namespace, `/dist/tasks/${f}`, await readFile(join(dir, f)));
       say(`uploaded the bundles of ${values.bundles} over the built ones`);
     }
 

@@ -3,13 +3,14 @@
 // flows/ with one API call. Idempotent: running it twice changes nothing the
 // second time (Kestra keeps the same flow revision for an unchanged source).
 // Kestra: KESTRA_URL, KESTRA_USERNAME, KESTRA_PASSWORD (README.md "Kestra").
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UsageError, parseCommandArgs } from '../../src/cli/args.js';
 import { createKestraClient } from '../../src/kestra/client.js';
-import { parseFlow, WATCHDOG_NAMESPACE } from '../../src/kestra/flow-model.js';
+import { missingLibraries, parseFlow, WATCHDOG_NAMESPACE } from '../../src/kestra/flow-model.js';
 import { kestraSettings } from '../../src/kestra/settings.js';
-import { buildTasks } from '../build.js';
+import { buildTasks, requiredLibraries } from '../build.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -41,10 +42,19 @@ export async function deploy(
     if (flow.namespace !== WATCHDOG_NAMESPACE) throw new Error(`flows/${flow.name}.yml: namespace is "${flow.namespace}", expected ${WATCHDOG_NAMESPACE}`);
   }
 
-  const bundles = await buildTasks(opts.bundlesDir ?? join(ROOT, 'dist/tasks'));
+  const bundlesDir = resolve(opts.bundlesDir ?? join(ROOT, 'dist/tasks'));
+  const bundles = await buildTasks(bundlesDir);
+  // a flow task must include the libraries its bundle loads on some paths (scripts/build.ts)
+  const required = (script: string) => {
+    const bundle = join(bundlesDir, `${script}.cjs`);
+    return existsSync(bundle) ? requiredLibraries(readFileSync(bundle, 'utf8')) : [];
+  };
+  const missing = flows.flatMap((f) => missingLibraries(f, required));
+  if (missing.length > 0) throw new Error(missing.join('\n'));
   const files: string[] = [];
   for (const bundle of bundles) {
-    const path = `/dist/tasks/${bundle.split('/').pop()}`;
+    // the tasks' bundles and the lazy libraries they require from lib/, as the flows include them
+    const path = `/dist/tasks/${relative(bundlesDir, bundle)}`;
     await client.uploadNamespaceFile(WATCHDOG_NAMESPACE, path, await readFile(bundle));
     files.push(path);
     log(`uploaded ${path}`);

@@ -113,3 +113,29 @@ export function danglingReferences(flow: FlowFile, emitted: (script: string) => 
   }
   return problems;
 }
+
+/** The `namespaceFiles.include` patterns of a task, as written. */
+export function namespaceIncludes(task: FlowTask): string[] {
+  const nsf = task.spec.namespaceFiles as { include?: unknown } | undefined;
+  return Array.isArray(nsf?.include) ? nsf.include.map(String) : [];
+}
+
+/**
+ * Libraries a task's bundle requires (`lib/<file>`, scripts/build.ts) that the task
+ * does not list in its namespaceFiles: on Kestra that path of the task would fail with
+ * "Cannot find module './lib/…'". `required(script)` gives a bundle's libraries.
+ */
+export function missingLibraries(flow: FlowFile, required: (script: string) => readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const task of flow.tasks) {
+    const includes = new Set(namespaceIncludes(task));
+    for (const script of task.scripts) {
+      for (const lib of required(script)) {
+        if (!includes.has(`dist/tasks/${lib}`)) {
+          problems.push(`${flow.name}: task \`${task.id}\` runs dist/tasks/${script}.cjs, which loads dist/tasks/${lib} on some paths: add it to the task's namespaceFiles include`);
+        }
+      }
+    }
+  }
+  return problems;
+}

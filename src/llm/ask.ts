@@ -3,12 +3,12 @@
 import type { LlmOutcome } from '../decision/types.js';
 import { redactSecrets } from '../logs/redact.js';
 import { parseLlmAnswer } from './answer.js';
-import { toLlmRequestError, type ChatClient } from './chat-client.js';
+import { loadedSdkErrors, toLlmRequestError, type ChatClient } from './chat-client.js';
 import type { Prompt } from './prompt.js';
 
 /** A readable, secret-free reason for any error a ChatClient threw. */
 export function describeLlmError(error: unknown): string {
-  return redactSecrets(toLlmRequestError(error).message);
+  return redactSecrets(toLlmRequestError(error, { sdk: loadedSdkErrors() }).message);
 }
 
 export async function askLlm(

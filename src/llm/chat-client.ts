@@ -5,17 +5,11 @@
 // Errors leave this module as `LlmRequestError`, whose message is already a
 // readable, bounded, secret-free reason.
 import type { OpenAI } from 'openai';
-// Only the SDK's small error module is imported eagerly (toLlmRequestError needs its
-// classes; `openai` re-exports these very classes). The client itself (~150 KB once
-// bundled) is loaded on the first request, see loadOpenAiSdk: the Kestra decide task
-// without an LLM key never pays its start-up.
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  BadRequestError,
-} from 'openai/core/error';
+// The SDK (~210 KB once bundled) is loaded on the first request, see loadOpenAiSdk: the
+// Kestra decide task without an LLM key never reads or compiles it (scripts/build.ts
+// bundles it apart, as dist/tasks/lib/openai.cjs). Its error classes are taken from
+// the loaded SDK too (statics of the OpenAI class): an eagerly imported copy of them
+// would be other classes than the ones the lazily loaded SDK throws.
 import { redactValue } from '../logs/redact.js';
 import type { LlmSettings } from './settings.js';
 
@@ -46,7 +40,12 @@ export class LlmRequestError extends Error {
 /** Longest server-provided detail kept in a reason. */
 const MAX_DETAIL_CHARS = 200;
 
+/** The SDK's error classes, as the OpenAI class carries them. */
+export type SdkErrors = Pick<typeof OpenAI, 'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError' | 'BadRequestError'>;
+
 export interface ErrorContext {
+  /** the loaded SDK: its errors are recognised (status, server message); without it only their shape is */
+  sdk?: SdkErrors;
   /** per-attempt timeout, for the timeout reason */
   timeoutMs?: number;
   /** total attempts made (1 + retries), for the timeout reason */
@@ -101,17 +100,19 @@ const CONNECTION_WORDS: Record<string, string> = {
 export function toLlmRequestError(error: unknown, ctx: ErrorContext = {}): LlmRequestError {
   if (error instanceof LlmRequestError) return error;
   const secrets = ctx.secrets ?? [];
+  const sdk = ctx.sdk;
+  const isApiError = (e: unknown): e is InstanceType<SdkErrors['APIError']> => sdk !== undefined && e instanceof sdk.APIError;
 
   // order matters: the timeout error is a connection error, which is an APIError
-  if (error instanceof APIConnectionTimeoutError || isTimeoutLike(error)) {
+  if ((sdk && error instanceof sdk.APIConnectionTimeoutError) || isTimeoutLike(error, isApiError)) {
     const after = ctx.timeoutMs !== undefined ? ` after ${ctx.timeoutMs} ms` : '';
     const attempts = ctx.attempts !== undefined && ctx.attempts > 1 ? ` (${ctx.attempts} attempts)` : '';
     return new LlmRequestError('timeout', `LLM request timed out${after}${attempts}`);
   }
-  if (error instanceof APIUserAbortError) {
+  if (sdk && error instanceof sdk.APIUserAbortError) {
     return new LlmRequestError('other', 'LLM request was aborted');
   }
-  if (error instanceof APIError && typeof error.status === 'number') {
+  if (isApiError(error) && typeof error.status === 'number') {
     const detail = scrub(apiErrorDetail(error), secrets);
     return new LlmRequestError(
       'http',
@@ -119,7 +120,7 @@ export function toLlmRequestError(error: unknown, ctx: ErrorContext = {}): LlmRe
       error.status,
     );
   }
-  if (error instanceof APIConnectionError || (!(error instanceof APIError) && causeCode(error) !== undefined)) {
+  if ((sdk && error instanceof sdk.APIConnectionError) || (!isApiError(error) && causeCode(error) !== undefined)) {
     const code = causeCode(error);
     const what = code ? (CONNECTION_WORDS[code] ?? code) : 'connection failed';
     const where = ctx.baseURL !== undefined ? `LLM endpoint ${displayURL(ctx.baseURL)}` : 'LLM endpoint';
@@ -129,29 +130,35 @@ export function toLlmRequestError(error: unknown, ctx: ErrorContext = {}): LlmRe
   return new LlmRequestError('other', `LLM request failed: ${scrub(message, secrets) || 'unknown error'}`);
 }
 
-function isTimeoutLike(error: unknown): boolean {
+function isTimeoutLike(error: unknown, isApiError: (e: unknown) => boolean): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'TimeoutError') return true;
-  return !(error instanceof APIError) && /\btimed? ?out\b/i.test(error.message);
+  return !isApiError(error) && /\btimed? ?out\b/i.test(error.message);
 }
 
 /** The server's own message, without the SDK's "500 " prefix. */
-function apiErrorDetail(error: APIError): string {
+function apiErrorDetail(error: InstanceType<SdkErrors['APIError']>): string {
   const body = error.error as { message?: unknown } | undefined;
   if (body && typeof body.message === 'string') return body.message;
   return error.message.replace(/^\d{3}\s*/, '').replace(/^status code \(no body\)$/, '');
 }
 
-function rejectsResponseFormat(error: unknown): boolean {
-  return error instanceof BadRequestError && /response_format|response format|json_object|json mode/i.test(error.message);
+function rejectsResponseFormat(error: unknown, sdk: SdkErrors): boolean {
+  return error instanceof sdk.BadRequestError && /response_format|response format|json_object|json mode/i.test(error.message);
 }
 
 let sdk: Promise<typeof OpenAI> | undefined;
+let loaded: typeof OpenAI | undefined;
 
 /** The `openai` client class, loaded once on first use (callers may await it early to keep it out of a timed request). */
 export function loadOpenAiSdk(): Promise<typeof OpenAI> {
-  sdk ??= import('openai').then((m) => m.OpenAI);
+  sdk ??= import('openai').then((m) => (loaded = m.OpenAI));
   return sdk;
+}
+
+/** The SDK's error classes once loadOpenAiSdk has loaded it: an error of the SDK cannot exist before. */
+export function loadedSdkErrors(): SdkErrors | undefined {
+  return loaded;
 }
 
 /**
@@ -215,12 +222,12 @@ export function createOpenAiChatClient(settings: LlmSettings): ChatClient {
         try {
           return await call(req, jsonMode);
         } catch (error) {
-          if (!jsonMode || !rejectsResponseFormat(error)) throw error;
+          if (!jsonMode || !rejectsResponseFormat(error, await loadOpenAiSdk())) throw error;
           jsonMode = false;
           return await call(req, false);
         }
       } catch (error) {
-        throw toLlmRequestError(error, ctx);
+        throw toLlmRequestError(error, { ...ctx, sdk: loadedSdkErrors() });
       }
     },
   };

@@ -1,15 +1,16 @@
-// The bundles' lazily loaded paths (scripts/build.ts: `import()` in the source),
-// each bundle copied alone into a fresh directory and run with plain `node`, as Kestra
-// runs it: axios (loaded on demand) against a real
+// The bundles' lazily loaded paths (scripts/build.ts: `import()` in the source, the
+// library bundled apart under lib/), each bundle copied into a fresh directory with
+// only the files its flow task includes, and run with plain `node`, as Kestra runs it: axios (loaded on demand) against a real
 // Prometheus and the Loki double; the openai SDK (loaded only with a key) against a
 // loopback OpenAI-compatible server; @octokit/rest (loaded only for a live run) against
 // the GitHub double.
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTasks } from '../../scripts/build.js';
 import { decide } from '../../src/decision/decide.js';
 import { overrideVariable } from '../../src/collect/promql.js';
+import { namespaceIncludes, parseFlow } from '../../src/kestra/flow-model.js';
 import { DEFAULT_THRESHOLDS } from '../../src/judge/judge.js';
 import { silentLogger } from '../../src/log.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
@@ -53,11 +54,25 @@ afterAll(async () => {
   for (const d of dirs) await removeTempDir(d);
 });
 
-/** `<task>.cjs` copied alone into a fresh directory and run there with plain node. */
+/** The dist/tasks files the devops-loop flow gives the task running `<task>.cjs` (its namespaceFiles), relative to dist/tasks. */
+async function flowIncludes(task: string): Promise<string[]> {
+  const flow = parseFlow('devops-loop', await readFile(join(REPO_ROOT, 'flows/devops-loop.yml'), 'utf8'));
+  const runner = flow.tasks.find((t) => t.scripts.includes(task));
+  if (!runner) throw new Error(`devops-loop runs no ${task}.cjs`);
+  return namespaceIncludes(runner).filter((f) => f.startsWith('dist/tasks/')).map((f) => f.slice('dist/tasks/'.length));
+}
+
+/**
+ * `<task>.cjs` copied into a fresh directory with only what the flow's task includes
+ * besides it (its lazy library under lib/), and run there with plain node.
+ */
 async function runBundle(task: string, env: Record<string, string | undefined>, files: Record<string, string> = {}): Promise<{ dir: string; result: CommandResult }> {
   const dir = await makeTempDir(`lazy-${task}`);
   dirs.push(dir);
-  await copyFile(join(outdir!, `${task}.cjs`), join(dir, `${task}.cjs`));
+  for (const f of await flowIncludes(task)) {
+    await mkdir(dirname(join(dir, f)), { recursive: true });
+    await copyFile(join(outdir!, f), join(dir, f));
+  }
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   const result = await runCommand(process.execPath, [`${task}.cjs`], { cwd: dir, env: commandEnv(join(dir, 'training'), { LOG_LEVEL: 'warn', ...env }), timeoutMs: 30_000 });
   return { dir, result };

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTasks } from '../../scripts/build.js';
-import { danglingReferences, parseFlow, WATCHDOG_NAMESPACE, type FlowFile } from '../../src/kestra/flow-model.js';
+import { buildTasks, LAZY_LIBRARIES, requiredLibraries } from '../../scripts/build.js';
+import { danglingReferences, missingLibraries, parseFlow, WATCHDOG_NAMESPACE, type FlowFile } from '../../src/kestra/flow-model.js';
 import { commandEnv, makeTempDir, removeTempDir, REPO_ROOT, runCommand } from '../support/run-command.js';
 
 const FLOWS_DIR = join(REPO_ROOT, 'flows');
@@ -131,6 +131,24 @@ describe('flows/*.yml against the task scripts', () => {
     expect(problems.join('\n')).toContain('never emits `verdict`');
     const missingFile = parseFlow('broken', flow.source.replace("outputs.decide.outputFiles['decision.json'] }}", "outputs.decide.outputFiles['verdicts.json'] }}"));
     expect(danglingReferences(missingFile, (s) => emitted.get(s)).join('\n')).toContain('does not list verdicts.json');
+  });
+
+  it('every lazy library a bundle loads on some path (axios, openai, Octokit) is in its task\'s namespaceFiles', async () => {
+    const required = new Map<string, string[]>();
+    for (const script of new Set(flows.flatMap((f) => f.tasks.flatMap((t) => t.scripts)))) {
+      required.set(script, requiredLibraries(await readFile(join(work, 'dist/tasks', `${script}.cjs`), 'utf8')));
+    }
+    // the split happened: each library is required by some task and built once
+    expect(new Set([...required.values()].flat())).toEqual(new Set(Object.values(LAZY_LIBRARIES).map((f) => `lib/${f}`)));
+    for (const lib of required.values()) for (const f of lib) expect(existsSync(join(work, 'dist/tasks', f)), f).toBe(true);
+    expect(required.get('decide')).toEqual(['lib/openai.cjs']);
+    expect(flows.flatMap((f) => missingLibraries(f, (s) => required.get(s) ?? []))).toEqual([]);
+    // and the check can fail
+    const flow = flows.find((f) => f.name === 'devops-loop')!;
+    const broken = parseFlow('broken', flow.source.replace(/\n\s*- dist\/tasks\/lib\/openai\.cjs/, ''));
+    expect(missingLibraries(broken, (s) => required.get(s) ?? [])).toEqual([
+      'broken: task `decide` runs dist/tasks/decide.cjs, which loads dist/tasks/lib/openai.cjs on some paths: add it to the task\'s namespaceFiles include',
+    ]);
   });
 
   it('devops-loop: typed, described inputs; a webhook keyed by a secret; ROLLBACK → rollback → fix PR; record-sample always', () => {

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, InternalServerError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { askLlm } from '../../src/llm/ask.js';
-import { LlmRequestError, type ChatClient } from '../../src/llm/chat-client.js';
+import { LlmRequestError, loadOpenAiSdk, type ChatClient } from '../../src/llm/chat-client.js';
 import { answerJson } from './fixtures.js';
 
 const PROMPT = { system: 'sys', user: 'usr' };
@@ -68,7 +68,8 @@ describe('askLlm', () => {
     expect(outcome).toEqual({ status: 'failed', reason: 'LLM endpoint answered HTTP 503: overloaded', latency_ms: 40, model: 'fake-model' });
   });
 
-  it('maps raw SDK errors and plain errors to readable reasons', async () => {
+  it('maps raw SDK errors (the SDK loaded, as a real client loads it) and plain errors to readable reasons', async () => {
+    await loadOpenAiSdk();
     const reasonFor = async (error: unknown): Promise<string> => {
       const outcome = await askLlm(
         fakeClient(async () => {
