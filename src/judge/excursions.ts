@@ -8,9 +8,13 @@
 //   excursion — how far the k-th most extreme canary sample lies from the
 //     baseline median, in robust standard deviations of the baseline. Under the
 //     null the deviations are heavy-tailed noise: we model them as Student's t
-//     with 2 degrees of freedom (tails like |x|⁻³, infinite variance: heavier
-//     than any KPI noise a Gaussian or Laplace model would allow), scaled so its
-//     robust σ matches the baseline's. The k-th order statistic of m samples
+//     with 4 degrees of freedom (tails like |x|⁻⁵, far heavier than a Gaussian
+//     or Laplace; ν = 4 is the working default of robust t modelling, Lange,
+//     Little & Taylor 1989), scaled so its robust σ matches the baseline's.
+//     That σ is itself estimated from n baseline samples (a MAD has a relative
+//     standard error of ~1.16/√n: 24% at n = 24), so the tail is averaged over
+//     that uncertainty: a short baseline gives weaker evidence than a long one
+//     with the same numbers. The k-th order statistic of m samples
 //     exceeds z with probability P(Binomial(m, p(z)) ≥ k), p(z) the t tail:
 //     an exact test on exceedance counts (k = 1 is a Bonferroni bound over the
 //     m samples). Serial correlation clusters exceedances: counts are divided
@@ -18,10 +22,16 @@
 //     autocorrelation (fewer independent samples, fewer independent
 //     exceedances). A significant baseline trend (Mann–Kendall) is
 //     extrapolated and the weaker of the raw and detrended deviations is kept,
-//     as the median test does.
+//     as the median test does. An excursion must also go beyond anything the
+//     baseline itself did: a canary burst no larger than one the baseline
+//     already showed is not new behaviour, whatever a noise model says.
+//     Durations tested: the shortest that lasts `minSeconds`, and twice it
+//     (a short burst, a longer partial shift).
 //   jump — the largest change between consecutive samples (the last baseline
 //     sample and the first canary sample included), in robust σ of the
-//     baseline's own consecutive changes, with the same t tail. A trend or
+//     baseline's own consecutive changes, with a t tail of 2 degrees of freedom
+//     (infinite variance: differencing doubles every spike, into two large
+//     consecutive changes, so changes are heavier-tailed than levels). A trend or
 //     diurnal slope moves every step a little; an incident moves one step a lot.
 // Duration: an excursion counts only when the samples beyond the envelope cover
 // at least `minSeconds` (default 300 s, the `for: 5m` of common alerting
@@ -34,11 +44,29 @@ import { binomialAtLeast, studentTRobustSigma, studentTUpper } from './distribut
 import { extent, median, robustSigma, type TrendFit } from './stats.js';
 import type { Direction } from './types.js';
 
-/** Degrees of freedom of the heavy-tailed noise model. */
-export const NOISE_DF = 2;
-const T_SIGMA = studentTRobustSigma(NOISE_DF);
-/** Order statistics tested by the excursion detector, from the shortest run that lasts long enough. */
-const ORDERS = 3;
+/** Degrees of freedom of the noise model of levels (excursion) and of changes (jump). */
+export const NOISE_DF = { level: 4, change: 2 } as const;
+const T_SIGMA = { level: studentTRobustSigma(NOISE_DF.level), change: studentTRobustSigma(NOISE_DF.change) };
+/**
+ * Relative standard error of a robust σ (1.4826·MAD) from n samples is this
+ * over √n: the MAD's Gaussian efficiency is 36.75 % of the standard
+ * deviation's (Rousseeuw & Croux 1993), whose relative variance is 1/(2n);
+ * √(1/(2 · 0.3675)) ≈ 1.1664.
+ */
+const ROBUST_SIGMA_SE = 1.1664;
+/** Durations tested by the excursion detector: the shortest that lasts long enough, and twice it. */
+const DURATIONS = [1, 2] as const;
+/**
+ * Probabilists' Gauss–Hermite rule, 5 points: E[f(Z)] for Z ~ N(0, 1), exact
+ * for polynomials to degree 9; enough for a smooth tail averaged over ln σ̂.
+ */
+const GAUSS_HERMITE = [
+  { x: -2.8569700138728056, w: 0.011257411327720691 },
+  { x: -1.355626179974266, w: 0.22207592200561266 },
+  { x: 0, w: 0.5333333333333333 },
+  { x: 1.355626179974266, w: 0.22207592200561266 },
+  { x: 2.8569700138728056, w: 0.011257411327720691 },
+];
 
 export interface Samples {
   /** time index of each sample (baseline from 0, canary after the baseline) */
@@ -85,9 +113,16 @@ function badDeviation(x: number, center: number, direction: Direction): number {
 
 const sides = (direction: Direction) => (direction === 'either' ? 2 : 1);
 
-/** Tail probability of one sample lying `z` robust σ out (in the bad direction) under the noise model. */
-function tailOf(z: number, direction: Direction): number {
-  return Math.min(1, sides(direction) * studentTUpper(z * T_SIGMA, NOISE_DF));
+/**
+ * Tail probability of one sample lying `z` robust σ out (in the bad direction)
+ * under the noise model, when that σ was estimated from `n` samples.
+ */
+export function tailOf(z: number, direction: Direction, kind: keyof typeof NOISE_DF, n: number): number {
+  const df = NOISE_DF[kind];
+  const spread = ROBUST_SIGMA_SE / Math.sqrt(Math.max(1, n));
+  let p = 0;
+  for (const { x, w } of GAUSS_HERMITE) p += w * studentTUpper(z * Math.exp(x * spread) * T_SIGMA[kind], df);
+  return Math.min(1, sides(direction) * p);
 }
 
 /** Canary deviations in robust σ of the baseline; with a trend, the weaker of raw and detrended. */
@@ -119,33 +154,46 @@ export function excursionTest(ctx: DetectorContext): DetectorFinding | null {
   const order = z.map((zi, i) => ({ z: zi, i })).sort((a, b) => b.z - a.z);
   const tolerance = Math.max(ctx.floor, ctx.noiseSigmas * sigma);
   const mEff = Math.max(1, m / ctx.inflation);
+  // The baseline's own largest deviation, in the same σ: a canary excursion must go beyond it.
+  let baselineWorst = 0;
+  for (const x of ctx.baseline.v) baselineWorst = Math.max(baselineWorst, badDeviation(x, center, ctx.direction) / sigma);
   let best: { p: number; k: number; z: number } | null = null;
   let tested = 0;
-  for (let k = first; k <= Math.min(m, first + ORDERS - 1); k++) {
+  for (const k of DURATIONS.map((d) => d * first).filter((k) => k <= m)) {
     tested++;
     const zk = order[k - 1]!.z;
-    if (!(zk * sigma > tolerance)) continue;
-    const p0 = tailOf(zk, ctx.direction);
+    if (!(zk * sigma > tolerance) || !(zk > baselineWorst)) continue;
+    const p0 = tailOf(zk, ctx.direction, 'level', ctx.baseline.v.length);
     const p = k === 1 ? Math.min(1, m * p0) : binomialAtLeast(Math.max(1, k / ctx.inflation), Math.max(mEff, 1), p0);
     if (!best || p < best.p) best = { p, k, z: zk };
   }
   if (!best) return null;
   const { k, z: zk } = best;
   const beyond = zk * sigma;
-  const samples = order.slice(0, k).map((o) => o.i).sort((a, b) => a - b);
+  // Every canary sample beyond the baseline's largest deviation and the tolerance, for the evidence.
+  const outside = order.filter((o) => o.z * sigma > tolerance && o.z > baselineWorst);
+  const samples = outside.map((o) => o.i).sort((a, b) => a - b);
   const worst = order[0]!;
-  const minutes = (k * ctx.stepSeconds) / 60;
+  const minutes = (outside.length * ctx.stepSeconds) / 60;
   const side = ctx.direction === 'increase' ? 'above' : ctx.direction === 'decrease' ? 'below' : 'away from';
   const worstValue = ctx.canary.v[worst.i]!;
+  const rank = k === 1 ? 'the most extreme' : `the ${ordinal(k)} most extreme`;
   return {
     detector: 'excursion',
     p: Math.min(1, best.p * tested),
     effect: beyond / tolerance,
     sign: ctx.direction === 'increase' ? 1 : ctx.direction === 'decrease' ? -1 : worstValue >= center ? 1 : -1,
     evidence: (f) =>
-      `${k} of ${m} canary samples (${describeSamples(samples)}; ~${f(minutes)} min) lie ${f(beyond)} or more ${side} ` +
-      `the baseline median ${f(center)} (${f(zk)} robust σ of ${f(sigma)}; worst ${f(worstValue)} at canary sample ${worst.i + 1})`,
+      `${outside.length} of ${m} canary samples (${describeSamples(samples)}; ~${f(minutes)} min) ${outside.length === 1 ? 'lies' : 'lie'} beyond anything the baseline did ` +
+      `(its largest deviation: ${f(baselineWorst)} robust σ of ${f(sigma)}); ${rank} lies ${f(beyond)} or more ${side} ` +
+      `the baseline median ${f(center)} (${f(zk)} robust σ; worst ${f(worstValue)} at canary sample ${worst.i + 1})`,
   };
+}
+
+function ordinal(k: number): string {
+  const tens = k % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][k % 10] ?? 'th';
+  return `${k}${suffix}`;
 }
 
 /**
@@ -211,7 +259,7 @@ export function jumpTest(ctx: DetectorContext, lastBaseline: { t: number; v: num
   });
   if (at < 0 || !(worst > tolerance)) return null;
   const z = worst / sigma;
-  const p = Math.min(1, canarySteps.length * tailOf(z, ctx.direction));
+  const p = Math.min(1, canarySteps.length * tailOf(z, ctx.direction, 'change', baseSteps.length));
   const stepIndex = lastBaseline ? at : at + 1; // 0 = from the last baseline sample to the first canary sample
   const where = stepIndex === 0 ? 'from the last baseline sample to the first canary sample' : `into canary sample ${stepIndex + 1}`;
   return {

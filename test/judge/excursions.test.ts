@@ -3,7 +3,7 @@
 // their verdicts name the detector and its evidence.
 import { describe, expect, it } from 'vitest';
 import { compareMetric } from '../../src/judge/compare-metric.js';
-import { excursionTest, jumpTest, type DetectorContext } from '../../src/judge/excursions.js';
+import { excursionTest, jumpTest, tailOf, type DetectorContext } from '../../src/judge/excursions.js';
 import { DEFAULT_THRESHOLDS, judge } from '../../src/judge/judge.js';
 import type { MetricSeries } from '../../src/judge/types.js';
 import { noisy, ramp } from '../support/series.js';
@@ -72,6 +72,33 @@ describe('excursion: runs of samples far beyond the baseline noise', () => {
     const four = compareMetric('kpi', series, { ...options, metricsTested: 4 });
     const p = (v: typeof one) => v.detectors!.find((d) => d.detector === 'excursion')!.p_value;
     expect(p(four)).toBeCloseTo(Math.min(1, 4 * p(one)), 12);
+  });
+});
+
+describe('excursion: what the baseline itself already did', () => {
+  it('a canary burst no larger than one the baseline showed is not new behaviour: CONTINUE', () => {
+    const baseline = withBurst(noisy(24, 100, 5, 1), 10, [190, 205]);
+    const canary = withBurst(noisy(12, 100, 5, 2), 3, [185, 200]);
+    const r = decide({ orders_per_min: { baseline, canary } }, 300);
+    expect(r.decision).toBe('CONTINUE');
+    expect(r.verdicts[0]!.detectors!.find((d) => d.detector === 'excursion')).toBeUndefined();
+  });
+
+  it('the same burst beyond the largest the baseline showed is: ROLLBACK, and the evidence names that largest', () => {
+    const baseline = withBurst(noisy(24, 100, 5, 1), 10, [130]);
+    const canary = withBurst(noisy(12, 100, 5, 2), 3, [185, 200]);
+    const r = decide({ orders_per_min: { baseline, canary } }, 300);
+    expect(r.decision).toBe('ROLLBACK');
+    expect(r.verdicts[0]!.detector).toBe('excursion');
+    expect(r.verdicts[0]!.reason).toMatch(/2 of 12 canary samples \(samples 4, 5; ~10 min\) lie beyond anything the baseline did \(its largest deviation: [\d.]+ robust σ/);
+  });
+
+  it('the tail accounts for a σ estimated from few samples: the same distance is weaker evidence on a shorter baseline', () => {
+    const short = tailOf(8, 'either', 'level', 12);
+    const long = tailOf(8, 'either', 'level', 1200);
+    expect(short).toBeGreaterThan(long);
+    // and the long-baseline tail approaches the t(4) tail with a known σ (no uncertainty left)
+    expect(long / tailOf(8, 'either', 'level', 1e12)).toBeLessThan(1.05);
   });
 });
 
