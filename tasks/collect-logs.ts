@@ -23,7 +23,7 @@
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
 // Lines are redacted (splitLogWindows) before they are written anywhere.
 // Synchronous fs: a task is one short process, and node:fs/promises would load
-// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+// readline and the streams at start-up (~1 ms per task).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { createKubectlRunner } from '../src/actions/rollback.js';

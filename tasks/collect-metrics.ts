@@ -22,7 +22,7 @@
 //   counts of non-null samples), no_data (metrics without a single sample).
 // Failure: one line on stderr naming the reason, exit code 1 (2 for invalid configuration).
 // Synchronous fs: a task is one short process, and node:fs/promises would load
-// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+// readline and the streams at start-up (~1 ms per task).
 import { writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { readMockScenario, DEFAULT_MOCK_DIR } from '../src/collect/mock-source.js';

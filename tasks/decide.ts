@@ -9,7 +9,7 @@
 // Outputs (Kestra): decision, confidence, decided_by, health_score, summary, reasoning;
 //   counter `decisions` tagged by decision and decided_by; timer `llm_latency` when the LLM ran.
 // Synchronous fs: a task is one short process, and node:fs/promises would load
-// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+// readline and the streams at start-up (~1 ms per task).
 import { writeFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { configOrExit } from '../src/config/env.js';

@@ -14,7 +14,7 @@
 //   `skipped`: the decision was CONTINUE, nothing to fix.
 // Failure: exit 1 with a one-line reason on stderr, no outputs.
 // Synchronous fs: a task is one short process, and node:fs/promises would load
-// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+// readline and the streams at start-up (~1 ms per task).
 import { readFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { githubTarget } from '../src/actions/github-target.js';

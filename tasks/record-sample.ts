@@ -7,7 +7,7 @@
 // Outputs (Kestra): sample_status (recorded | duplicate), sample_file.
 // Idempotent by deployment_id: a re-delivered webhook records nothing new.
 // Synchronous fs: a task is one short process, and node:fs/promises would load
-// readline and the streams at start-up (~1 ms, npm run bench:tasks).
+// readline and the streams at start-up (~1 ms per task).
 import { readFileSync } from 'node:fs';
 import Kestra from '../src/task-io/kestra.js';
 import { configOrExit } from '../src/config/env.js';

@@ -2,7 +2,7 @@
 // with a token and DRY_RUN=false; otherwise null (openFixPr then does a dry run).
 //
 // @octokit/rest is imported only for a live run: it is ~100 KB of a bundled task
-// to load (npm run --silent bench:tasks), and a dry run never needs it.
+// to load (now dist/tasks/lib/octokit-rest.cjs, see scripts/build.ts), and a dry run never needs it.
 import type { Octokit } from '@octokit/rest';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../log.js';
