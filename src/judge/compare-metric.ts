@@ -5,7 +5,8 @@
 //      shifted, after a Bonferroni correction over windows and metrics;
 //   2. effect size: the shift of the median exceeds a tolerance, the largest of
 //      the metric's relative and absolute floors, `noise_sigmas` robust standard
-//      deviations of the baseline, and the baseline's own drift between windows
+//      deviations of the baseline (that σ taken one standard error high, as it is
+//      estimated from the baseline's n samples), and the baseline's own drift between windows
 //      of the same length (so slow wander is not mistaken for a change).
 // Two canary windows are tested: the whole window and its second half (a
 // regression that builds up late, such as a leak, hides in the whole-window
@@ -26,6 +27,7 @@ import { excursionTest, jumpTest, type DetectorContext, type DetectorFinding } f
 import { profileFor } from './metric-catalog.js';
 import { formatNumber, formatP } from './format.js';
 import {
+  ROBUST_SIGMA_SE,
   extent,
   lag1Autocorrelation,
   mannWhitney,
@@ -210,7 +212,10 @@ interface BaselineView {
 }
 
 function baselineView(values: number[], floor: number, noiseSigmas: number, temporal: boolean): BaselineView {
-  return { values, median: median(values), tolerance: Math.max(floor, noiseSigmas * robustSigma(values)), temporal };
+  // σ one standard error high: a σ estimated from few samples may be too small, and a
+  // shift that clears `noiseSigmas` of it only by luck of the estimate is no evidence.
+  const sigma = robustSigma(values) * (1 + ROBUST_SIGMA_SE / Math.sqrt(values.length));
+  return { values, median: median(values), tolerance: Math.max(floor, noiseSigmas * sigma), temporal };
 }
 
 function testWindow(

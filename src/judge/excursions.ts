@@ -41,19 +41,12 @@
 // Effect size: a deviation counts only beyond the metric's tolerance floor and
 // `noiseSigmas` robust σ, as in the median test.
 import { binomialAtLeast, studentTRobustSigma, studentTUpper } from './distributions.js';
-import { extent, median, robustSigma, type TrendFit } from './stats.js';
+import { ROBUST_SIGMA_SE, extent, median, robustSigma, type TrendFit } from './stats.js';
 import type { Direction } from './types.js';
 
 /** Degrees of freedom of the noise model of levels (excursion) and of changes (jump). */
 export const NOISE_DF = { level: 4, change: 2 } as const;
 const T_SIGMA = { level: studentTRobustSigma(NOISE_DF.level), change: studentTRobustSigma(NOISE_DF.change) };
-/**
- * Relative standard error of a robust σ (1.4826·MAD) from n samples is this
- * over √n: the MAD's Gaussian efficiency is 36.75 % of the standard
- * deviation's (Rousseeuw & Croux 1993), whose relative variance is 1/(2n);
- * √(1/(2 · 0.3675)) ≈ 1.1664.
- */
-const ROBUST_SIGMA_SE = 1.1664;
 /** Durations tested by the excursion detector: the shortest that lasts long enough, and twice it. */
 const DURATIONS = [1, 2] as const;
 /**

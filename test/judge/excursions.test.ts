@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compareMetric } from '../../src/judge/compare-metric.js';
 import { excursionTest, jumpTest, tailOf, type DetectorContext } from '../../src/judge/excursions.js';
 import { DEFAULT_THRESHOLDS, judge } from '../../src/judge/judge.js';
+import { ROBUST_SIGMA_SE, median, robustSigma } from '../../src/judge/stats.js';
 import type { MetricSeries } from '../../src/judge/types.js';
 import { noisy, ramp } from '../support/series.js';
 
@@ -169,5 +170,32 @@ describe('jump: a step change at one sample', () => {
     const b = excursionTest(ctx)!;
     expect(a.p).toBe(b.p);
     expect(a.evidence(String)).toBe(b.evidence(String));
+  });
+});
+
+describe('median test: the tolerance allows for a σ estimated from few samples', () => {
+  const options = { alpha: 0.05, noiseSigmas: 2.5, minSamples: 3, metricsTested: 1, temporal: false, stepSeconds: 60, minExcursionSeconds: 300 };
+  /** a baseline of n samples and a canary of its first m shifted by `sigmas` robust σ of that baseline */
+  const shifted = (n: number, m: number, sigmas: number): MetricSeries => {
+    const baseline = noisy(n, 100, 5, 11);
+    const s = robustSigma(baseline);
+    // m (odd) samples spread evenly around median + sigmas·σ: that is their median exactly
+    const center = median(baseline) + sigmas * s;
+    return { baseline, canary: Array.from({ length: m }, (_, i) => center + (0.2 * s * (i - (m - 1) / 2)) / m) };
+  };
+
+  it('reports σ taken one standard error high: tolerance = 2.5 · σ · (1 + 1.1664/√n)', () => {
+    const baseline = noisy(16, 100, 5, 11);
+    const v = compareMetric('kpi', { baseline, canary: noisy(15, 100, 5, 12) }, options);
+    expect(v.tolerance).toBeCloseTo(2.5 * robustSigma(baseline) * (1 + ROBUST_SIGMA_SE / 4), 9);
+  });
+
+  it('a shift of 3 σ clears the tolerance of a 400-sample baseline but not of a 9-sample one', () => {
+    const long = compareMetric('kpi', shifted(400, 61, 3), options);
+    const short = compareMetric('kpi', shifted(9, 61, 3), options);
+    expect(long.verdict).toBe('high');
+    expect(long.detector).toBe('median-shift');
+    // 3 σ < 2.5 · (1 + 1.1664/3) σ ≈ 3.47 σ: within what an uncertain σ allows
+    expect(short.detector).not.toBe('median-shift');
   });
 });
