@@ -1,9 +1,9 @@
 // The bundles' lazily loaded paths (scripts/build.ts: `import()` in the source, the
 // library bundled apart under lib/), each bundle copied into a fresh directory with
-// only the files its flow task includes, and run with plain `node`, as Kestra runs it: axios (loaded on demand) against a real
-// Prometheus and the Loki double; the openai SDK (loaded only with a key) against a
-// loopback OpenAI-compatible server; @octokit/rest (loaded only for a live run) against
-// the GitHub double.
+// only the files its flow task includes, and run with plain `node`, as Kestra runs
+// it: axios (loaded on demand) against a real Prometheus and the Loki double; the
+// openai SDK (loaded only with a key) against a loopback OpenAI-compatible server;
+// @octokit/rest (loaded only for a live run) against the GitHub double.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
