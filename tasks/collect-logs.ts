@@ -103,7 +103,7 @@ async function mergeIntoScenario(file: string, deployment: Deployment, logs: { b
 }
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['windows', 'kube']);
   const { deployment, deployedAt } = readDeploymentEnv();
   const maxLines = maxLinesFromEnv(process.env);
   const lokiUrl = lokiUrlFromEnv(process.env);

@@ -58,7 +58,7 @@ function overMock(env: NodeJS.ProcessEnv, mock: Deployment): NodeJS.ProcessEnv {
 }
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['prometheus', 'windows']);
   const source = (process.env.SOURCE?.trim() || 'prometheus').toLowerCase();
   if (source !== 'prometheus' && source !== 'mock') throw new Error(`SOURCE: expected prometheus or mock, got ${JSON.stringify(source)}`);
   const out = process.env.OUTPUT_FILE?.trim() || 'scenario.json';

@@ -19,7 +19,7 @@ import { createLogger } from '../src/log.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['judge', 'llm', 'kube']);
   const file = process.env.SCENARIO_FILE;
   if (!file) throw new Error('SCENARIO_FILE is not set: give the path of the deployment scenario JSON to decide');
   const out = process.env.DECISION_FILE || 'decision.json';

@@ -14,7 +14,7 @@ import { checkHealth, formatHealth } from '../src/health/health.js';
 import { kestraProbe, llmProbe, prometheusProbe } from '../src/health/probes.js';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['prometheus', 'llm']);
   const kestraUrl = (process.env.KESTRA_URL?.trim() || 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const timeoutMs = config.prometheus.timeoutMs;
   const report = await checkHealth([

@@ -47,7 +47,7 @@ async function readDecision(file: string): Promise<DecisionRecord> {
 }
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['github', 'dryRun']);
   const logger = createLogger({ level: config.logLevel, fd: 1 });
   const { deployment } = readDeploymentEnv();
   const record = await readDecision(process.env.DECISION_FILE || 'decision.json');

@@ -18,7 +18,7 @@ import { buildSample } from '../src/training/sample.js';
 import { recordSample } from '../src/training/store.js';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['trainingDataDir']);
   const { deployment } = readDeploymentEnv();
   const file = process.env.DECISION_FILE || 'decision.json';
   let record: DecisionRecord;

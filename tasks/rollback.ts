@@ -18,7 +18,7 @@ import { createLogger, forDeployment } from '../src/log.js';
 import { readDeploymentEnv } from '../src/task-io/deployment-env.js';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit(process.env, ['kube', 'dryRun']);
   const { deployment } = readDeploymentEnv();
   const timeoutSeconds = config.kube.rolloutTimeoutSeconds;
   const logger = forDeployment(createLogger({ level: config.logLevel, fd: 1 }), deployment.deployment_id);

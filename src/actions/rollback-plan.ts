@@ -1,6 +1,6 @@
 // The kubectl commands a rollback runs, as argument arrays (never a shell line).
 // Pure: names are validated here, before anything could run.
-import { RFC1123_LABEL, RFC1123_SUBDOMAIN } from '../scenario/schema.js';
+import { RFC1123_LABEL, RFC1123_SUBDOMAIN } from '../scenario/deployment.js';
 
 export interface RollbackTarget {
   service: string;

@@ -16,20 +16,10 @@ import { formatNumber } from './format.js';
 import { healthScore } from './health-score.js';
 import { logEvidence } from './log-evidence.js';
 import { mean, median, present } from './stats.js';
+import { DEFAULT_THRESHOLDS } from './thresholds.js';
 import type { JudgeInput, JudgeResult, JudgeThresholds, LogEvidence, MetricVerdict } from './types.js';
 
-export const DEFAULT_THRESHOLDS: JudgeThresholds = {
-  alpha: 0.05,
-  // 2.5: the canary median must sit beyond ~99% of the baseline samples
-  noise_sigmas: 2.5,
-  min_samples: 3,
-  guardrails: { error_rate: 10, memory_pct: 95 },
-  min_error_events: 5,
-  log_new_errors_min: 10,
-  low_confidence: 0.5,
-  // the `for: 5m` of common alerting practice: shorter blips and warm-ups are not regressions
-  min_excursion_seconds: 300,
-};
+export { DEFAULT_THRESHOLDS };
 
 /** With no comparable metric at all, a CONTINUE can be no more certain than this. */
 const NO_DATA_CONFIDENCE = 0.2;

@@ -1,17 +1,12 @@
 // The deployment scenario format (v1), exactly as ../shared/scenario-format.md
 // describes it. Validated once, at the boundary; inside, the types are trusted.
 // zod/mini, not classic zod: the same validation core at a fraction of the bundle
-// size (cold start of the Kestra tasks). Mini loads no locale, so the English
-// one is configured here, once: every module that validates imports this one.
+// size (cold start of the Kestra tasks). The deployment part, and zod's English
+// locale, live in deployment.ts.
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import { DeploymentSchema } from './deployment.js';
 
-z.config(en());
-
-/** RFC 1123 DNS subdomain: what Kubernetes accepts as a Deployment name. */
-export const RFC1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** RFC 1123 DNS label: what Kubernetes accepts as a namespace name. */
-export const RFC1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export { DeploymentSchema, RFC1123_LABEL, RFC1123_SUBDOMAIN, type Deployment } from './deployment.js';
 
 export const DirectionSchema = z.enum(['increase', 'decrease', 'either']);
 export const DecisionSchema = z.enum(['ROLLBACK', 'CONTINUE']);
@@ -25,19 +20,6 @@ export const MetricSeriesSchema = z.object({
   canary: z.array(Sample, { error: 'expected an array of numbers or nulls (oldest first)' }),
   direction: z.optional(DirectionSchema),
   unit: z.optional(z.string()),
-});
-
-export const DeploymentSchema = z.object({
-  deployment_id: z.string().check(z.minLength(1, 'expected a non-empty string')),
-  service: z
-    .string()
-    .check(z.regex(RFC1123_SUBDOMAIN, 'expected a Kubernetes object name (RFC 1123: lowercase letters, digits, "-" and ".")')),
-  namespace: z._default(
-    z.string().check(z.regex(RFC1123_LABEL, 'expected a Kubernetes namespace name (RFC 1123 label, at most 63 characters)')),
-    'default',
-  ),
-  version: z.string().check(z.minLength(1, 'expected a non-empty string')),
-  previous_version: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const ScenarioSchema = z.object({
@@ -57,4 +39,3 @@ export const ScenarioSchema = z.object({
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
-export type Deployment = z.infer<typeof DeploymentSchema>;

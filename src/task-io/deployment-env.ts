@@ -2,7 +2,7 @@
 // passes webhook/input fields with `env:`). Validated once, with the variable
 // named in every error.
 import * as z from 'zod/mini';
-import { DeploymentSchema, type Deployment } from '../scenario/schema.js';
+import { DeploymentSchema, type Deployment } from '../scenario/deployment.js';
 
 export interface DeploymentEnv {
   deployment: Deployment;

@@ -241,6 +241,43 @@ describe('loadConfig: invalid values', () => {
   });
 });
 
+describe('loadConfig: sections (a task validates what it reads)', () => {
+  it('only the sections asked for are read and returned, logLevel always', () => {
+    // LLM_TIMEOUT_MS is invalid, but no section asked for reads it
+    const config = loadConfig({ TRAINING_DATA_DIR: '/var/lib/watchdog', LLM_TIMEOUT_MS: 'abc', LOG_LEVEL: 'warn' }, ['trainingDataDir']);
+    expect(config).toEqual({ trainingDataDir: '/var/lib/watchdog', logLevel: 'warn' });
+  });
+
+  it('an invalid variable of a section asked for is reported, and only those', () => {
+    let err: unknown;
+    try {
+      loadConfig({ DRY_RUN: 'maybe', KUBE_NAMESPACE: 'Bad_NS', LLM_TIMEOUT_MS: 'abc' }, ['kube', 'dryRun']);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.variable).sort()).toEqual(['DRY_RUN', 'KUBE_NAMESPACE']);
+  });
+
+  it('each section read alone equals the same section of the whole configuration', () => {
+    const env = {
+      LLM_API_KEY: 'sk-llm-key-0001',
+      PROMETHEUS_URL: 'http://prom:9090/',
+      STEP_SECONDS: '30',
+      JUDGE_GUARDRAILS: 'error_rate=20',
+      KUBE_CONTEXT: 'prod',
+      GITHUB_REPOSITORY: 'acme/gitops',
+      TRAINING_DATA_DIR: '/data',
+      DRY_RUN: 'no',
+      LOG_LEVEL: 'debug',
+    };
+    const all = loadConfig(env);
+    for (const key of Object.keys(all) as Array<keyof AppConfig>) {
+      expect(loadConfig(env, [key]), key).toEqual({ [key]: all[key], logLevel: 'debug' });
+    }
+  });
+});
+
 describe('configOrExit in a child process', () => {
   let dir: string | undefined;
   let script: string;
