@@ -5,7 +5,8 @@ import { parse, stringify } from 'yaml';
 
 export const FLOOR_FLOW_ID = 'devops-loop-floor';
 const NODE_COMMANDS = 'io.kestra.plugin.scripts.node.Commands';
-const TASK_COMMAND = /^node dist\/tasks\/([a-z0-9-]+)\.cjs$/;
+/** `node dist/tasks/run.cjs dist/tasks/<bundle>.cjs` (the launcher, src/task-io/code-cache.ts) or `node dist/tasks/<bundle>.cjs`. */
+const TASK_COMMAND = /^node (?:dist\/tasks\/run\.cjs )?dist\/tasks\/([a-z0-9-]+)\.cjs$/;
 
 /** A task's step in the flow (the parts of Kestra's execution JSON the bench reads). */
 export interface BenchTaskRun {
@@ -54,7 +55,7 @@ function* taskMaps(node: unknown): Generator<Record<string, unknown>> {
   if (map.cases && typeof map.cases === 'object') for (const c of Object.values(map.cases as object)) yield* taskMaps(c);
 }
 
-/** The node tasks of a flow: task id → bundle name (`node dist/tasks/<bundle>.cjs`). */
+/** The node tasks of a flow: task id → bundle name. */
 export function nodeTasks(flowYaml: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const t of taskMaps(parse(flowYaml))) {
@@ -66,8 +67,8 @@ export function nodeTasks(flowYaml: string): Map<string, string> {
 }
 
 /**
- * The floor: flows/devops-loop.yml with id `devops-loop-floor` and each
- * `node dist/tasks/X.cjs` replaced by a no-op printing `outputsByTask[taskId]`
+ * The floor: flows/devops-loop.yml with id `devops-loop-floor` and each task's command
+ * (`node dist/tasks/run.cjs dist/tasks/X.cjs`) replaced by a no-op printing `outputsByTask[taskId]`
  * (what the real task printed). Everything else — runner, namespace files, input
  * and output files, labels, the switch — stays, so the floor is the engine's own
  * cost of the same flow. A node task without outputs given is an error.
@@ -203,6 +204,13 @@ export interface BenchReport {
   concurrent: ConcurrentResult[];
   engine: { ready_s: number; rss_mb: number; peak_rss_mb: number; worker_threads: string };
   task_processes: { count: number; peak_rss_mb: number; peak_total_rss_mb: number; peak_alive: number };
+  /**
+   * CPU of a bare `node -e 0` in the environment the engine gives its tasks: the start
+   * every task process pays before its own code. `with_extra_ca_certs_ms`: the same
+   * start with the caller's NODE_EXTRA_CA_CERTS, which the bench's tasks run without
+   * (Node 20 parses its whole CA store at every start while it is set).
+   */
+  node_start: { cpu_ms: number; with_extra_ca_certs_ms?: number };
   namespace_files: Record<string, string[]>;
 }
 
@@ -250,6 +258,11 @@ export function formatReport(r: BenchReport): string {
       (c) =>
         `${String(c.n).padStart(10)}  ${String(c.finished).padStart(8)}  ${String(c.samples).padStart(7)}  ${`${c.drain_s} s`.padStart(7)}  ${`${c.cpu_busy_pct} %`.padStart(8)}  ${`${c.engine_cpu_s}/${c.tasks_cpu_s}`.padStart(18)}  ${c.decision_p50_ms}/${c.decision_p95_ms} ms  ${JSON.stringify(c.states)}`,
     ),
+    `node -e 0 in the tasks' environment: ${r.node_start.cpu_ms} ms CPU${
+      r.node_start.with_extra_ca_certs_ms !== undefined
+        ? `; ${r.node_start.with_extra_ca_certs_ms} ms with your NODE_EXTRA_CA_CERTS, which the tasks here run without (Node 20 parses its CA store at every start while it is set)`
+        : ''
+    }`,
     `task processes: ${r.task_processes.count} seen; peak RSS ${r.task_processes.peak_rss_mb} MB each, ${r.task_processes.peak_total_rss_mb} MB together (${r.task_processes.peak_alive} alive at once)`,
     ...Object.entries(r.namespace_files).map(([task, files]) => `files in ${task}'s working directory: ${files.join(', ')}`),
   ];

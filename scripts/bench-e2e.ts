@@ -1,25 +1,30 @@
 // npm run bench:e2e [-- --runs N] [--concurrency 1,10,50,100] [--worker-threads N] [--bundles DIR] [--json]
 // The task path measured end to end on the engine. Starts a private local Kestra
-// (scripts/kestra/up.ts, state and training data in a temp dir, free ports, DRY_RUN),
-// deploys the flows and bundles as kestra:deploy does, then:
-//   single      N sequential deployments of the judge path (webhook with
+// (scripts/kestra/up.ts, state and training data in a temp dir, free ports, DRY_RUN,
+// no CA bundle: scripts/kestra/private-env.ts), deploys the flows and bundles as
+// kestra:deploy does, then:
+//   single      N deployments of the judge path, one at a time (webhook with
 //               {"scenario":"memory-leak-payment","deployment_id":<unique>}: ROLLBACK,
 //               dry-run rollback and fix PR): webhook → decision available (the
 //               execution's `decision` label, polled) and webhook → execution end
 //   floor       the same flow shape with each task's `node dist/tasks/X.cjs` replaced by
 //               a no-op node one-liner printing the outputs the real task printed
-//               (scripts/bench-e2e-lib.ts floorFlow), N runs in the same engine
+//               (scripts/bench-e2e-lib.ts floorFlow), N runs in turns with the real ones
+//               (5 of each first, not counted), so both see the same engine and machine
 //   tasks       per node task: p50 of RUNNING → end on the engine, real vs floor (what
 //               `bench:tasks` measured off the engine, now where it is paid)
 //   concurrent  n deployments at once for each n: all finished, training samples = n,
-//               time until the last ends (drain)
+//               time until the last ends (drain); watched with one search per poll
 //   memory      peak RSS of the engine (VmHWM) and of the task processes (node
 //               descendants of the engine, sampled from /proc)
 //   engine      spawn → first authenticated answer
-// Two warm-up runs (each flow) are not counted. --bundles DIR uploads prebuilt
-// bundles instead of building (to compare builds); --worker-threads sets the local
-// Kestra's kestra.worker.threads (KESTRA_WORKER_THREADS; default max(8, 8 × cores)).
-// With --json the last line is one JSON object (scripts/bench-e2e-lib.ts BenchReport).
+//   node start  CPU of a bare `node -e 0` in the tasks' environment (and with the
+//               caller's NODE_EXTRA_CA_CERTS, when set)
+// --bundles DIR uploads prebuilt bundles instead of building (to compare builds);
+// --worker-threads sets the local Kestra's kestra.worker.threads (KESTRA_WORKER_THREADS;
+// default max(8, 8 × cores)). With --json the last line is one JSON object
+// (scripts/bench-e2e-lib.ts BenchReport).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +34,7 @@ import { createKestraClient } from '../src/kestra/client.js';
 import { privateKestraEnv } from './kestra/private-env.js';
 import { kestraSettings } from '../src/kestra/settings.js';
 import {
+  ENDED_STATES,
   FLOOR_FLOW_ID,
   busyPercent,
   cpuTimes,
@@ -55,6 +61,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const FLOW_ID = 'devops-loop';
 const SCENARIO = 'memory-leak-payment';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Deployments of each flow run before the counted ones. */
+const WARM_UP_PAIRS = 5;
 const say = (line: string) => process.stderr.write(`bench:e2e: ${line}\n`);
 
 /** Task processes and the engine, sampled from /proc while the bench runs. */
@@ -122,6 +130,14 @@ class MemorySampler {
   }
 }
 
+/** CPU milliseconds of one bare `node -e 0` in `env` (the mean of `runs`, from this process's reaped children). */
+function nodeStartCpuMs(env: NodeJS.ProcessEnv, runs = 10): number {
+  const children = () => processCpu(readFileSync('/proc/self/stat', 'utf8'))?.childrenS ?? Number.NaN;
+  const before = children();
+  for (let i = 0; i < runs; i++) spawnSync('node', ['-e', '0'], { env, stdio: 'ignore' });
+  return Math.round(((children() - before) * 1000) / runs);
+}
+
 async function main(): Promise<void> {
   const { values } = parseCommandArgs(process.argv.slice(2), {
     runs: { type: 'string', default: '20' },
@@ -172,33 +188,46 @@ async function main(): Promise<void> {
       return { id: ((await res.json()) as { id: string }).id, sentAt };
     };
     const get = (id: string) => client.getExecution(id) as Promise<BenchExecution>;
-
-    /** One deployment at a time: decision seen (polled) and end. */
-    const sequential = async (flowId: string, n: number, warmUp: number): Promise<{ seq: Sequential; first: BenchExecution }> => {
-      const out: Sequential = { runs: 0, decisionMs: [], endMs: [], taskMs: {} };
-      let first: BenchExecution | undefined;
-      for (let i = 0; i < warmUp + n; i++) {
-        const { id, sentAt } = await webhook(flowId);
-        let decisionAt: number | undefined;
-        let e: BenchExecution;
-        const deadline = Date.now() + 120_000;
-        for (;;) {
-          e = await get(id);
-          if (decisionAt === undefined && hasDecision(e)) decisionAt = Date.now();
-          if (hasEnded(e)) break;
-          if (Date.now() > deadline) throw new Error(`${flowId} execution ${id} still ${e.state.current} after 120 s`);
-          await sleep(20);
-        }
-        const endAt = Date.now();
-        if (e.state.current !== 'SUCCESS') throw new Error(`${flowId} execution ${id} ended ${e.state.current}`);
-        first ??= e;
-        if (i < warmUp) continue;
-        out.runs++;
-        out.decisionMs.push((decisionAt ?? endAt) - sentAt);
-        out.endMs.push(endAt - sentAt);
-        for (const [task, ms] of Object.entries(executionTimings(e, sentAt).taskMs)) (out.taskMs[task] ??= []).push(ms);
+    const since = (flowId: string, t: number) => ({
+      'filters[namespace][EQUALS]': settings.namespace,
+      'filters[flowId][EQUALS]': flowId,
+      'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': new Date(t).toISOString(),
+    });
+    /** How many executions of a flow started at or after `t` (ms since the epoch) have ended. */
+    const endedSince = async (flowId: string, t: number): Promise<number> =>
+      (await client.searchExecutions({ ...since(flowId, t), 'filters[state][IN]': [...ENDED_STATES].join(',') }, 1, 1)).total;
+    /** Every execution of a flow started at or after `t`, page by page. */
+    const startedSince = async (flowId: string, t: number): Promise<BenchExecution[]> => {
+      const found: BenchExecution[] = [];
+      for (let page = 1; ; page++) {
+        const { results, total } = await client.searchExecutions(since(flowId, t), page, 100);
+        found.push(...(results as BenchExecution[]));
+        if (results.length === 0 || found.length >= total) return found;
       }
-      return { seq: out, first: first! };
+    };
+
+    /** One deployment on its own: decision seen (polled) and end. */
+    const runOnce = async (flowId: string): Promise<{ e: BenchExecution; decisionMs: number; endMs: number; taskMs: Record<string, number> }> => {
+      const { id, sentAt } = await webhook(flowId);
+      let decisionAt: number | undefined;
+      let e: BenchExecution;
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        e = await get(id);
+        if (decisionAt === undefined && hasDecision(e)) decisionAt = Date.now();
+        if (hasEnded(e)) break;
+        if (Date.now() > deadline) throw new Error(`${flowId} execution ${id} still ${e.state.current} after 120 s`);
+        await sleep(20);
+      }
+      const endAt = Date.now();
+      if (e.state.current !== 'SUCCESS') throw new Error(`${flowId} execution ${id} ended ${e.state.current}`);
+      return { e, decisionMs: (decisionAt ?? endAt) - sentAt, endMs: endAt - sentAt, taskMs: executionTimings(e, sentAt).taskMs };
+    };
+    const record = (into: Sequential, r: Awaited<ReturnType<typeof runOnce>>) => {
+      into.runs++;
+      into.decisionMs.push(r.decisionMs);
+      into.endMs.push(r.endMs);
+      for (const [task, ms] of Object.entries(r.taskMs)) (into.taskMs[task] ??= []).push(ms);
     };
 
     const samples = () => {
@@ -206,30 +235,42 @@ async function main(): Promise<void> {
       return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
     };
 
-    say(`single: ${runs} sequential deployments (+2 warm-up)`);
-    const real = await sequential(FLOW_ID, runs, 2);
-
-    // the floor prints what the real tasks printed in the first run
+    // the floor prints what the real tasks printed in a first run
+    say('single: a first deployment, whose task outputs the floor prints');
+    const first = (await runOnce(FLOW_ID)).e;
     const source = readFileSync(join(ROOT, 'flows', `${FLOW_ID}.yml`), 'utf8');
     const outputsByTask: Record<string, Record<string, unknown>> = {};
     for (const taskId of nodeTasks(source).keys()) {
-      const run = real.first.taskRunList?.find((r) => r.taskId === taskId);
+      const run = first.taskRunList?.find((r) => r.taskId === taskId);
       if (!run) {
         outputsByTask[taskId] = {}; // not on the judge path (collect_logs): never runs in either flow
         continue;
       }
-      const res = await fetch(`${api}/outputs/tasks/${real.first.id}/${run.id}`, { headers: { authorization: auth } });
+      const res = await fetch(`${api}/outputs/tasks/${first.id}/${run.id}`, { headers: { authorization: auth } });
       const outputs = (await res.json()) as { vars?: Record<string, unknown> };
       outputsByTask[taskId] = outputs.vars ?? {};
     }
     await client.upsertFlows(settings.namespace, [floorFlow(source, outputsByTask)]);
-    say(`floor: ${runs} sequential runs of ${FLOOR_FLOW_ID} (+2 warm-up)`);
-    const floor = await sequential(FLOOR_FLOW_ID, runs, 2);
+
+    // Real and floor in turns, after warming up both: the engine's JIT keeps getting
+    // faster for minutes, and whichever flow ran first would pay for it alone.
+    say(`single: ${runs} deployments of ${FLOW_ID} and ${runs} of ${FLOOR_FLOW_ID}, in turns (+${WARM_UP_PAIRS} of each to warm up)`);
+    const real: Sequential = { runs: 0, decisionMs: [], endMs: [], taskMs: {} };
+    const floor: Sequential = { runs: 0, decisionMs: [], endMs: [], taskMs: {} };
+    let floorFirst: BenchExecution | undefined;
+    for (let i = 0; i < WARM_UP_PAIRS + runs; i++) {
+      const r = await runOnce(FLOW_ID);
+      const f = await runOnce(FLOOR_FLOW_ID);
+      floorFirst ??= f.e;
+      if (i < WARM_UP_PAIRS) continue;
+      record(real, r);
+      record(floor, f);
+    }
     // item 3: what the engine put in each task's working directory (the floor lists it)
     const namespaceFiles: Record<string, string[]> = {};
-    for (const r of floor.first.taskRunList ?? []) {
+    for (const r of floorFirst!.taskRunList ?? []) {
       if (!nodeTasks(source).has(r.taskId)) continue;
-      const res = await fetch(`${api}/outputs/tasks/${floor.first.id}/${r.id}`, { headers: { authorization: auth } });
+      const res = await fetch(`${api}/outputs/tasks/${floorFirst!.id}/${r.id}`, { headers: { authorization: auth } });
       const files = ((await res.json()) as { vars?: { bench_files?: string[] } }).vars?.bench_files;
       if (files) namespaceFiles[r.taskId] = files;
     }
@@ -246,15 +287,14 @@ async function main(): Promise<void> {
       const pending = new Map(sent.map((s) => [s.id, s]));
       const done: Array<{ e: BenchExecution; sentAt: number }> = [];
       const deadline = t0 + Math.max(120_000, n * 6_000);
-      while (pending.size > 0 && Date.now() < deadline) {
-        for (const [id, s] of [...pending]) {
-          const e = await get(id);
-          if (hasEnded(e)) {
-            pending.delete(id);
-            done.push({ e, sentAt: s.sentAt });
-          }
-        }
-        if (pending.size > 0) await sleep(500);
+      // One count per poll (a search for the level's ended executions, size 1), then the
+      // executions themselves once: the watching must not be what loads the engine.
+      while ((await endedSince(FLOW_ID, t0)) < n && Date.now() < deadline) await sleep(500);
+      for (const e of await startedSince(FLOW_ID, t0)) {
+        const s = pending.get(e.id);
+        if (!s || !hasEnded(e)) continue;
+        pending.delete(e.id);
+        done.push({ e, sentAt: s.sentAt });
       }
       const cpu1 = cpuTimes(readFileSync('/proc/stat', 'utf8'));
       const engine1 = engineCpu();
@@ -283,7 +323,13 @@ async function main(): Promise<void> {
     }
 
     sampler.stop();
-    const report = summarise(real.seq, floor.seq, {
+    // the tasks run without a CA bundle (private-env.ts); what the caller's would cost them
+    const callerCa = process.env.NODE_EXTRA_CA_CERTS ?? '';
+    const nodeStart = {
+      cpu_ms: nodeStartCpuMs(env),
+      ...(callerCa !== '' ? { with_extra_ca_certs_ms: nodeStartCpuMs({ ...env, NODE_EXTRA_CA_CERTS: callerCa }) } : {}),
+    };
+    const report = summarise(real, floor, {
       concurrent,
       engine: {
         ready_s: readyS,
@@ -297,6 +343,7 @@ async function main(): Promise<void> {
         peak_total_rss_mb: Math.round(sampler.taskTotalPeakKb / 1024),
         peak_alive: sampler.taskPeakAlive,
       },
+      node_start: nodeStart,
       namespace_files: namespaceFiles,
     });
     process.stdout.write(`${formatReport(report)}\n`);

@@ -58,6 +58,11 @@ export interface KestraClient {
   uploadNamespaceFile(namespace: string, path: string, content: Buffer | string): Promise<void>;
   triggerWebhook(namespace: string, flowId: string, key: string, body: unknown): Promise<{ id: string }>;
   getExecution(id: string): Promise<KestraExecution>;
+  /**
+   * One page (1-based) of GET /executions/search: `filters` as Kestra 2.0's query
+   * (`{'filters[flowId][EQUALS]': 'devops-loop'}`), whole executions as the UI's list gets them.
+   */
+  searchExecutions(filters: Record<string, string>, page: number, size: number): Promise<{ results: KestraExecution[]; total: number }>;
   /** the flow's outputs (`outputs:` of the flow) by id; {} while the execution has none */
   getExecutionOutputs(id: string): Promise<Record<string, unknown>>;
   /** resumes a PAUSED execution (e.g. one waiting for rollback approval) */
@@ -127,6 +132,10 @@ export function createKestraClient(opts: { url: string; username: string; passwo
         }),
       ),
     getExecution,
+    searchExecutions: (filters, page, size) =>
+      call('GET executions/search', () =>
+        http.get<{ results: KestraExecution[]; total: number }>(`${api}/executions/search`, { params: { ...filters, page, size } }),
+      ),
     getExecutionOutputs: async (id) => {
       try {
         return await call(`GET outputs of execution ${id}`, () => http.get<Record<string, unknown>>(`${api}/outputs/executions/${encodeURIComponent(id)}`));

@@ -124,6 +124,7 @@ describe('numbers', () => {
         concurrent: [{ n: 10, finished: 10, samples: 10, drain_s: 5, decision_p50_ms: 1, decision_p95_ms: 2, cpu_busy_pct: 90, engine_cpu_s: 1, tasks_cpu_s: 2, states: { SUCCESS: 10 } }],
         engine: { ready_s: 8, rss_mb: 500, peak_rss_mb: 600, worker_threads: '16' },
         task_processes: { count: 1, peak_rss_mb: 50, peak_total_rss_mb: 50, peak_alive: 1 },
+        node_start: { cpu_ms: 45, with_extra_ca_certs_ms: 130 },
         namespace_files: {},
       },
     );

@@ -8,6 +8,7 @@ import io.micronaut.data.model.Pageable;
 import io.micronaut.data.model.Sort;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /api/v1/{tenant}/executions/search}: page, size, {@code sort=field:asc|desc} and
  * Kestra 2.0's PHP-style filters ({@code filters[namespace][EQUALS]=…},
- * {@code filters[labels][EQUALS][service]=…}), answered as Kestra's {@code {results, total}}.
+ * {@code filters[labels][EQUALS][service]=…}, {@code filters[state][IN]=SUCCESS,FAILED}),
+ * answered as Kestra's {@code {results, total}}.
  */
 final class ExecutionSearch {
     private static final Pattern FILTER = Pattern.compile("^filters\\[([^\\]]+)\\]\\[([^\\]]+)\\](?:\\[([^\\]]+)\\])?$");
@@ -44,11 +46,17 @@ final class ExecutionSearch {
         return Response.json(Map.of("results", found, "total", found.getTotal()));
     }
 
+    /**
+     * As Kestra's webserver reads them (QueryFilterFormatBinder): an {@code IN}/{@code NOT_IN}
+     * value is a comma-separated list ({@code filters[state][IN]=SUCCESS,FAILED}), and the
+     * labels of one operation become one filter with a map of them.
+     */
     static List<QueryFilter> filters(Map<String, List<String>> query) {
         List<QueryFilter> filters = new ArrayList<>();
+        Map<QueryFilter.Op, Map<String, String>> labelsByOp = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
             Matcher m = FILTER.matcher(entry.getKey());
-            if (!m.matches()) continue;
+            if (!m.matches() || entry.getValue().isEmpty()) continue;
             QueryFilter.Field field;
             QueryFilter.Op op;
             try {
@@ -57,11 +65,21 @@ final class ExecutionSearch {
             } catch (RuntimeException e) {
                 throw ApiException.badRequest("invalid filter " + entry.getKey() + ": " + e.getMessage());
             }
-            for (String value : entry.getValue()) {
-                Object v = m.group(3) != null ? Map.of(m.group(3), value) : value;
-                filters.add(QueryFilter.builder().field(field).operation(op).value(v).build());
+            String first = entry.getValue().getFirst();
+            Object value;
+            if (field == QueryFilter.Field.LABELS && m.group(3) != null) {
+                labelsByOp.computeIfAbsent(op, k -> new LinkedHashMap<>()).put(m.group(3), first);
+                continue;
+            } else if (m.group(3) != null) {
+                value = Map.of(m.group(3), first);
+            } else if (op == QueryFilter.Op.IN || op == QueryFilter.Op.NOT_IN) {
+                value = List.of(first.replaceAll("[\\[\\]]", "").split(","));
+            } else {
+                value = entry.getValue().size() == 1 ? first : entry.getValue();
             }
+            filters.add(QueryFilter.builder().field(field).operation(op).value(value).build());
         }
+        labelsByOp.forEach((op, labels) -> filters.add(QueryFilter.builder().field(QueryFilter.Field.LABELS).operation(op).value(labels).build()));
         return filters;
     }
 

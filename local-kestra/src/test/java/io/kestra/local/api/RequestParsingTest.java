@@ -68,6 +68,22 @@ class RequestParsingTest {
     }
 
     @Test
+    void inListsAndLabelsAreReadAsKestrasWebserverReadsThem() {
+        Map<String, List<String>> query = new java.util.LinkedHashMap<>();
+        query.put("filters[state][IN]", List.of("SUCCESS,WARNING,FAILED"));
+        query.put("filters[labels][EQUALS][service]", List.of("payment-service"));
+        query.put("filters[labels][EQUALS][decision]", List.of("ROLLBACK"));
+        List<QueryFilter> filters = ExecutionSearch.filters(query);
+
+        assertEquals(2, filters.size());
+        QueryFilter state = filters.stream().filter(f -> f.field() == QueryFilter.Field.STATE).findFirst().orElseThrow();
+        assertEquals(QueryFilter.Op.IN, state.operation());
+        assertEquals(List.of("SUCCESS", "WARNING", "FAILED"), state.value());
+        QueryFilter labels = filters.stream().filter(f -> f.field() == QueryFilter.Field.LABELS).findFirst().orElseThrow();
+        assertEquals(Map.of("service", "payment-service", "decision", "ROLLBACK"), labels.value());
+    }
+
+    @Test
     void anUnknownFilterIsABadRequestNamingIt() {
         ApiException e = assertThrows(ApiException.class, () -> ExecutionSearch.filters(Map.of("filters[nope][EQUALS]", List.of("x"))));
         assertEquals(400, e.status());
