@@ -13,7 +13,11 @@
 // them (collect-metrics 396 KB → 118 KB, decide 316 KB → ~150 KB; `npm run --silent
 // bench:e2e`, README.md "Kestra task scripts"). A flow task whose bundle requires a
 // library lists it in its namespaceFiles (the flow contract test checks).
-// No code cache, no warm-up runs, no stand-ins.
+// tasks/run.ts is built the same way into dist/tasks/run.cjs, the launcher the flows run
+// each bundle through (`node dist/tasks/run.cjs dist/tasks/<task>.cjs`): it keeps V8's
+// compiled code between runs, made by the runs themselves (src/task-io/code-cache.ts).
+// The build makes no code cache and runs nothing; no warm-up runs, no stand-ins, and
+// every bundle still runs with `node dist/tasks/<task>.cjs`.
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +52,16 @@ export function requiredLibraries(bundleText: string): string[] {
   const found = new Set<string>();
   for (const m of bundleText.matchAll(/require\(["']\.\/lib\/([a-z0-9.-]+\.cjs)["']\)/g)) found.add(`${LIBRARY_DIR}/${m[1]}`);
   return [...found].sort();
+}
+
+/**
+ * Whether a built bundle may open a TLS connection: it loads an HTTP client library or
+ * uses node's https, tls or http2, or fetch. A task whose bundle cannot may run without
+ * NODE_EXTRA_CA_CERTS (flows/devops-loop.yml blanks it: Node 20 parses its CA store at
+ * every start while it is set).
+ */
+export function mayOpenTls(bundleText: string): boolean {
+  return requiredLibraries(bundleText).length > 0 || /require\(["'](?:node:)?(?:https|tls|http2)["']\)|\bfetch\(/.test(bundleText);
 }
 
 const COMMON = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning' } as const;

@@ -3,8 +3,8 @@
 // then per run: a fresh namespace with payment-service at v1.0.0 (revision 1) and
 // v1.1.0 (revision 2, current), and tasks/rollback.ts's work timed from its start:
 //   in-process  performRollback with the cluster's kubectl (what the task does after start-up)
-//   task        node dist/tasks/rollback.cjs as Kestra runs it (process start included),
-//               when the bundle exists (npm run build); else tsx tasks/rollback.ts
+//   task        node dist/tasks/run.cjs dist/tasks/rollback.cjs as Kestra runs it (process
+//               start included), when the bundles exist (npm run build); else tsx tasks/rollback.ts
 // Prints p50/p90/max per mode as one JSON object, then stops the cluster.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -44,9 +44,10 @@ async function prepare(c: LocalCluster, ns: string): Promise<void> {
   }
 }
 
+const built = () => existsSync(join(ROOT, 'dist/tasks/run.cjs')) && existsSync(join(ROOT, 'dist/tasks/rollback.cjs'));
+
 function runTask(c: LocalCluster, ns: string): Promise<number> {
-  const bundle = join(ROOT, 'dist/tasks/rollback.cjs');
-  const [cmd, args] = existsSync(bundle) ? ['node', [bundle]] : [join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tasks/rollback.ts')]];
+  const [cmd, args] = built() ? ['node', [join(ROOT, 'dist/tasks/run.cjs'), join(ROOT, 'dist/tasks/rollback.cjs')]] : [join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tasks/rollback.ts')]];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd as string, args as string[], {
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
       what: 'rollback from task start to verified image (undo to the revision of previous_version, rollout status, image check) on the local cluster',
       cluster_ready_ms: clusterReadyMs,
       in_process: summary(inProcess),
-      task: { ...summary(task), runner: existsSync(join(ROOT, 'dist/tasks/rollback.cjs')) ? 'node dist/tasks/rollback.cjs' : 'tsx tasks/rollback.ts' },
+      task: { ...summary(task), runner: built() ? 'node dist/tasks/run.cjs dist/tasks/rollback.cjs' : 'tsx tasks/rollback.ts' },
     })}\n`,
   );
 }

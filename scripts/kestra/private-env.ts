@@ -1,6 +1,7 @@
 // The environment of a private local Kestra (tests, bench:e2e): its state and the
-// training data under `home`, free loopback ports, dry runs, no keys, and a Prometheus
-// URL on a closed port unless the caller gives one.
+// training data (and the tasks' code cache) under `home`, free loopback ports, dry runs,
+// no keys, no extra CA bundle, and a Prometheus URL on a closed port unless the caller
+// gives one.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../src/util/free-port.js';
@@ -19,6 +20,11 @@ export async function privateKestraEnv(home: string, extra: Record<string, strin
     PROMETHEUS_URL: 'http://127.0.0.1:9',
     TOGETHER_API_KEY: '',
     GITHUB_TOKEN: '',
+    // Every endpoint of a private Kestra is on loopback over plain HTTP: no CA bundle
+    // is needed, and with one set Node 20 parses its CA store at every task's start.
+    NODE_EXTRA_CA_CERTS: '',
+    // the tasks' code cache (dist/tasks/run.cjs) goes with the rest of this Kestra
+    WATCHDOG_CODE_CACHE_DIR: join(home, 'code-cache'),
     ...extra,
   };
   return { env, trainingDir };

@@ -13,8 +13,10 @@ export interface FlowTask {
   type: string;
   /** the task's YAML object as parsed */
   spec: Record<string, unknown>;
-  /** the `node dist/tasks/<name>.cjs` scripts its commands run */
+  /** the task bundles its commands run: `node dist/tasks/run.cjs dist/tasks/<name>.cjs` (or `node dist/tasks/<name>.cjs`) */
   scripts: string[];
+  /** whether a command runs its bundle through dist/tasks/run.cjs */
+  launcher: boolean;
 }
 
 export interface FlowFile {
@@ -37,14 +39,18 @@ export class FlowFileError extends Error {}
 
 const CHILD_LISTS = ['tasks', 'then', 'else', 'defaults', 'errors', 'finally'];
 
+/** `node dist/tasks/run.cjs dist/tasks/<name>.cjs` (group 1: the launcher) or `node dist/tasks/<name>.cjs`. */
+const TASK_COMMAND = /\bnode\s+(dist\/tasks\/run\.cjs\s+)?dist\/tasks\/([a-z0-9-]+)\.cjs\b/g;
+
 function walkTasks(list: unknown, into: FlowTask[]): void {
   if (!Array.isArray(list)) return;
   for (const item of list) {
     if (!item || typeof item !== 'object') continue;
     const spec = item as Record<string, unknown>;
     const commands = Array.isArray(spec.commands) ? spec.commands.map(String) : [];
-    const scripts = commands.flatMap((c) => [...c.matchAll(/\bnode\s+dist\/tasks\/([a-z0-9-]+)\.cjs\b/g)].map((m) => m[1]!));
-    into.push({ id: String(spec.id), type: String(spec.type), spec, scripts });
+    const runs = commands.flatMap((c) => [...c.matchAll(TASK_COMMAND)]);
+    const scripts = runs.map((m) => m[2]!);
+    into.push({ id: String(spec.id), type: String(spec.type), spec, scripts, launcher: runs.some((m) => m[1] !== undefined) });
     for (const key of CHILD_LISTS) walkTasks(spec[key], into);
     if (spec.cases && typeof spec.cases === 'object') {
       for (const branch of Object.values(spec.cases as Record<string, unknown>)) walkTasks(branch, into);
@@ -121,14 +127,18 @@ export function namespaceIncludes(task: FlowTask): string[] {
 }
 
 /**
- * Libraries a task's bundle requires (`lib/<file>`, scripts/build.ts) that the task
- * does not list in its namespaceFiles: on Kestra that path of the task would fail with
- * "Cannot find module './lib/…'". `required(script)` gives a bundle's libraries.
+ * Files a task runs that it does not list in its namespaceFiles: the libraries its
+ * bundle requires (`lib/<file>`, scripts/build.ts), on Kestra "Cannot find module
+ * './lib/…'" on that path, and the launcher dist/tasks/run.cjs when its command uses it.
+ * `required(script)` gives a bundle's libraries.
  */
 export function missingLibraries(flow: FlowFile, required: (script: string) => readonly string[]): string[] {
   const problems: string[] = [];
   for (const task of flow.tasks) {
     const includes = new Set(namespaceIncludes(task));
+    if (task.launcher && !includes.has('dist/tasks/run.cjs')) {
+      problems.push(`${flow.name}: task \`${task.id}\` runs its bundle through dist/tasks/run.cjs: add dist/tasks/run.cjs to the task's namespaceFiles include`);
+    }
     for (const script of task.scripts) {
       for (const lib of required(script)) {
         if (!includes.has(`dist/tasks/${lib}`)) {
@@ -138,4 +148,20 @@ export function missingLibraries(flow: FlowFile, required: (script: string) => r
     }
   }
   return problems;
+}
+
+/**
+ * Tasks that blank NODE_EXTRA_CA_CERTS (`env: {NODE_EXTRA_CA_CERTS: ""}`, which saves
+ * Node 20 parsing its CA store at start-up) although their bundle may open a TLS
+ * connection: behind a private CA that connection would fail. `mayOpenTls(script)`
+ * tells from a bundle (scripts/build.ts).
+ */
+export function blankedCaWithTls(flow: FlowFile, mayOpenTls: (script: string) => boolean): string[] {
+  return flow.tasks
+    .filter((t) => (t.spec.env as Record<string, unknown> | undefined)?.NODE_EXTRA_CA_CERTS === '')
+    .flatMap((t) =>
+      t.scripts
+        .filter(mayOpenTls)
+        .map((s) => `${flow.name}: task \`${t.id}\` blanks NODE_EXTRA_CA_CERTS but dist/tasks/${s}.cjs may open TLS connections: remove the blank so a private CA is trusted`),
+    );
 }

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTasks, LAZY_LIBRARIES, requiredLibraries } from '../../scripts/build.js';
-import { danglingReferences, missingLibraries, parseFlow, WATCHDOG_NAMESPACE, type FlowFile } from '../../src/kestra/flow-model.js';
+import { buildTasks, LAZY_LIBRARIES, mayOpenTls, requiredLibraries } from '../../scripts/build.js';
+import { blankedCaWithTls, danglingReferences, missingLibraries, parseFlow, WATCHDOG_NAMESPACE, type FlowFile } from '../../src/kestra/flow-model.js';
 import { commandEnv, makeTempDir, removeTempDir, REPO_ROOT, runCommand } from '../support/run-command.js';
 
 const FLOWS_DIR = join(REPO_ROOT, 'flows');
@@ -148,6 +148,36 @@ describe('flows/*.yml against the task scripts', () => {
     const broken = parseFlow('broken', flow.source.replace(/\n\s*- dist\/tasks\/lib\/openai\.cjs/, ''));
     expect(missingLibraries(broken, (s) => required.get(s) ?? [])).toEqual([
       'broken: task `decide` runs dist/tasks/decide.cjs, which loads dist/tasks/lib/openai.cjs on some paths: add it to the task\'s namespaceFiles include',
+    ]);
+  });
+
+  it('every node task runs its bundle through dist/tasks/run.cjs (the code cache) and includes it', () => {
+    for (const flow of flows) {
+      for (const task of flow.tasks.filter((t) => t.scripts.length > 0)) expect(task.launcher, `${flow.name}: ${task.id}`).toBe(true);
+    }
+    const flow = flows.find((f) => f.name === 'devops-loop')!;
+    expect(flow.tasks.find((t) => t.id === 'decide')!.scripts).toEqual(['decide']);
+    const broken = parseFlow('broken', flow.source.replace(/(\n\s*- dist\/tasks\/decide\.cjs)\n\s*- dist\/tasks\/run\.cjs/, '$1'));
+    expect(missingLibraries(broken, () => [])).toEqual([
+      'broken: task `decide` runs its bundle through dist/tasks/run.cjs: add dist/tasks/run.cjs to the task\'s namespaceFiles include',
+    ]);
+  });
+
+  it('only tasks whose bundles open no TLS connection run without NODE_EXTRA_CA_CERTS', async () => {
+    const tls = new Map<string, boolean>();
+    for (const script of new Set(flows.flatMap((f) => f.tasks.flatMap((t) => t.scripts)))) {
+      tls.set(script, mayOpenTls(await readFile(join(work, 'dist/tasks', `${script}.cjs`), 'utf8')));
+    }
+    // the HTTP clients' tasks may; the sample and the rollback (kubectl) may not
+    expect(Object.fromEntries(tls)).toMatchObject({ 'collect-metrics': true, 'collect-logs': true, decide: true, 'open-fix-pr': true, 'record-sample': false, rollback: false });
+    const flow = flows.find((f) => f.name === 'devops-loop')!;
+    const blanked = flow.tasks.filter((t) => (t.spec.env as Record<string, unknown> | undefined)?.NODE_EXTRA_CA_CERTS === '').map((t) => t.id);
+    expect(blanked.sort()).toEqual(['record_sample', 'rollback']);
+    expect(flows.flatMap((f) => blankedCaWithTls(f, (s) => tls.get(s) ?? true))).toEqual([]);
+    // and the check can fail
+    const broken = parseFlow('broken', flow.source.replace('      DECISION_FILE: decision.json\n      TOGETHER_API_KEY', '      NODE_EXTRA_CA_CERTS: ""\n      DECISION_FILE: decision.json\n      TOGETHER_API_KEY'));
+    expect(blankedCaWithTls(broken, (s) => tls.get(s) ?? true)).toEqual([
+      'broken: task `decide` blanks NODE_EXTRA_CA_CERTS but dist/tasks/decide.cjs may open TLS connections: remove the blank so a private CA is trusted',
     ]);
   });
 
